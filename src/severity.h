@@ -22,10 +22,13 @@ enum class NumericLevels {
 
 // Level names of every logger we read, case-insensitive: trace, debug, info,
 // information, notice, warn, warning, error, err, fatal, critical, panic, dpanic,
-// emergency, success (loguru); slog offsets like "INFO+2" and "DEBUG-4".
+// emergency, success (loguru), and syslog's informational, crit, emerg, alert; slog
+// offsets like "INFO+2" (11) and "DEBUG-4" (1), clamped to 1..24.
 // Returns kSeverityUnknown for anything else.
 uint8_t severity_from_text(std::string_view level);
 
+// By bands, so custom levels land with the named level below them: pino 35 -> info,
+// Python 25 (loguru SUCCESS) -> info, Python 5 (TRACE) -> trace. <= 0 -> unknown.
 uint8_t severity_from_number(int64_t level, NumericLevels scheme);
 
 // "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL" for the band a number falls in;

@@ -1,0 +1,19 @@
+// A subcommand as main() sees it: the CLI11 app it registered, and how to run it once
+// the command line has been parsed. One register_<name> per cli/<name>.cpp.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace trace::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // returns the exit code; throws UsageError / InputError
+};
+
+Command register_stats(CLI::App& parent);
+Command register_info(CLI::App& parent);
+
+}  // namespace trace::cli

@@ -1,0 +1,24 @@
+#include "cli/print_table.h"
+
+#include "src/output/stdout_writer.h"
+#include "src/output/terminal.h"
+#include "src/output/write_table.h"
+
+namespace trace::cli {
+
+void fill_meta(output::TableMeta& meta, const formats::ReadReport& report) {
+  meta.inputs.clear();
+  for (const formats::FileReport& file : report.files) meta.inputs.push_back(file.name);
+  meta.skipped = report.skipped();
+  meta.records = meta.spans + meta.logs;
+}
+
+void print_table(const output::Table& table, const OutputOptions& options) {
+  output::RenderStyle style;
+  style.color = output::color_enabled(output::parse_color_mode(options.color));
+  std::string out;
+  write_table(table, output::parse_output_format(options.format), style, out);
+  output::write_stdout(out);
+}
+
+}  // namespace trace::cli

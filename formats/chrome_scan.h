@@ -1,0 +1,54 @@
+// Splits a Chrome Trace Event file into its events without parsing it as one document:
+// a multi-GB trace would double in memory under simdjson's structural index, and streaming
+// producers leave the array unterminated, which no JSON parser accepts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace trace::formats {
+
+// Hands out the event texts of the array form `[ {...}, ... ]` (closing bracket and a
+// trailing comma optional, as catapult repairs them) or of the object form's
+// "traceEvents" array, and reads the object form's clock keys. Validates the layout
+// around the events, not the events themselves. Throws DocumentError (offsets relative
+// to `text`) for a malformed layout or an event cut off by the end of the text.
+class ChromeEventScanner {
+ public:
+  explicit ChromeEventScanner(std::string_view text);
+
+  // Sets `event` to the next element of the event array (its first byte is '{'); false
+  // when there are no more. An element that is not an object is an error.
+  bool next(std::string_view& event);
+
+  // The epoch time in ns that event timestamps count from, when the file says:
+  // baseTimeNanoseconds (PyTorch Kineto) or beginningOfTime (epoch µs, clang -ftime-trace).
+  // Complete only once next() has returned false: these keys may follow the events.
+  std::optional<int64_t> base_ns() const;
+
+ private:
+  enum class State { kEvents, kDone };
+
+  // Object form: reads top-level members from pos_ up to the "traceEvents" array (true)
+  // or the closing brace (false). `after_member`: a member value just ended at pos_.
+  bool walk_members(bool after_member);
+  void read_member(std::string_view key, size_t value, size_t end);
+  void expect_end_of_text();
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  bool object_form_ = false;
+  bool after_event_ = false;  // an event was read and no comma followed yet
+  State state_ = State::kEvents;
+  std::optional<int64_t> base_time_ns_;
+  std::optional<int64_t> beginning_of_time_ns_;
+};
+
+// Converts a JSON number of microseconds to ns exactly from its decimal text ("1234.5678"
+// -> 1234568, rounding half away from zero), so that epoch-µs timestamps keep every ns a
+// double would lose. False when `token` is not a plain decimal (exponents: use a double).
+bool micros_text_to_ns(std::string_view token, int64_t& ns);
+
+}  // namespace trace::formats

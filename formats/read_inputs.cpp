@@ -1,0 +1,358 @@
+#include "formats/read_inputs.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "formats/detect.h"
+#include "formats/json_scan.h"
+#include "formats/loader.h"
+#include "src/errors.h"
+#include "src/padded_buffer.h"
+
+namespace trace::formats {
+
+uint64_t ReadReport::skipped() const {
+  uint64_t total = 0;
+  for (const FileReport& file : files) total += file.skipped;
+  return total;
+}
+
+std::vector<Input> inputs_from_paths(std::span<const std::string> paths) {
+  std::vector<Input> inputs;
+  for (const std::string& path : paths) inputs.push_back({path, {}});
+  return inputs;
+}
+
+namespace {
+
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+
+constexpr uint64_t kNoChunk = std::numeric_limits<uint64_t>::max();
+
+// A malformed record, located; ordered by where it is in the input.
+struct Problem {
+  uint64_t seq = kNoChunk;  // chunk (or document) number: input order
+  uint64_t line = 0;
+  uint64_t column = 0;
+  std::string message;
+
+  bool before(const Problem& other) const {
+    return seq != other.seq ? seq < other.seq : line < other.line;
+  }
+};
+
+uint64_t count_newlines(const char* data, size_t size) {
+  uint64_t count = 0;
+  const char* end = data + size;
+  for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) ++count;
+  return count;
+}
+
+bool is_blank(std::string_view line) { return skip_whitespace(line, 0) == line.size(); }
+
+struct Chunk {
+  PaddedBuffer buffer;
+  uint64_t seq = 0;
+  uint64_t offset = 0;      // byte offset of the chunk in the input
+  uint64_t first_line = 1;  // line number of its first line
+};
+
+// Hands out whole-line chunks of one JSON-lines input to workers, in input order.
+class ChunkQueue {
+ public:
+  ChunkQueue(Source& source, std::string_view already_read, size_t chunk_bytes)
+      : source_(source), carry_(already_read), chunk_bytes_(chunk_bytes) {}
+
+  // Fills `chunk` with the next run of whole lines; false when there is none left or the
+  // work is over (an error earlier in the input, or a stop).
+  bool take(Chunk& chunk) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stop_.load(std::memory_order_relaxed) || next_seq_ > first_error_seq_) return false;
+    if (eof_ && carry_.empty()) return false;
+    PaddedBuffer& buffer = chunk.buffer;
+    buffer.reserve(std::max(chunk_bytes_, carry_.size() * 2));
+    std::memcpy(buffer.data(), carry_.data(), carry_.size());
+    size_t size = carry_.size();
+    bool carry_has_newline = carry_.find('\n') != std::string::npos;
+    while (!eof_) {
+      if (size == buffer.capacity()) {
+        buffer.resize(size);
+        buffer.reserve(buffer.capacity() * 2);
+      }
+      size_t got = source_.read(buffer.data() + size, buffer.capacity() - size);
+      if (got == 0) {
+        eof_ = true;
+        break;
+      }
+      bool newline = std::memchr(buffer.data() + size, '\n', got) != nullptr;
+      size += got;
+      if ((newline || carry_has_newline) && size == buffer.capacity()) break;
+    }
+    size_t end = size;
+    if (!eof_) {
+      const void* last = memrchr(buffer.data(), '\n', size);
+      end = static_cast<const char*>(last) - buffer.data() + 1;
+    }
+    carry_.assign(buffer.data() + end, size - end);
+    buffer.resize(end);
+    chunk.seq = next_seq_++;
+    chunk.offset = offset_;
+    chunk.first_line = line_;
+    offset_ += end;
+    line_ += count_newlines(buffer.data(), end);
+    return end > 0 || !carry_.empty();
+  }
+
+  void report_error(Problem problem) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (problem.before(first_error_)) {
+      first_error_ = std::move(problem);
+      first_error_seq_.store(first_error_.seq, std::memory_order_relaxed);
+    }
+  }
+
+  void report_failure(std::exception_ptr failure) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_) failure_ = failure;
+    stop_ = true;
+  }
+
+  void stop() { stop_ = true; }
+  bool stopped() const { return stop_.load(std::memory_order_relaxed); }
+  bool stopped_by_sink() const { return stop_ && !failure_; }
+  std::exception_ptr failure() const { return failure_; }
+  const Problem& first_error() const { return first_error_; }
+  bool aborted_after(uint64_t seq) const { return seq > first_error_seq_.load(std::memory_order_relaxed); }
+
+ private:
+  std::mutex mutex_;
+  Source& source_;
+  std::string carry_;  // bytes read past the last whole line
+  size_t chunk_bytes_;
+  bool eof_ = false;
+  uint64_t next_seq_ = 0;
+  uint64_t offset_ = 0;
+  uint64_t line_ = 1;
+  std::atomic<bool> stop_{false};
+  std::exception_ptr failure_;
+  Problem first_error_;
+  std::atomic<uint64_t> first_error_seq_{kNoChunk};
+};
+
+// What one worker found besides records: skipped records under --lenient.
+struct WorkerTally {
+  uint64_t skipped = 0;
+  std::vector<Problem> first_skips;
+
+  void add_skip(Problem problem) {
+    ++skipped;
+    if (first_skips.size() < kMaxSkipsShown) first_skips.push_back(std::move(problem));
+  }
+};
+
+class FileReader {
+ public:
+  FileReader(const Input& input, uint32_t file_index, const ReadOptions& options,
+             std::span<RecordSink* const> sinks, std::vector<simdjson::ondemand::parser>& parsers)
+      : input_(input), file_index_(file_index), options_(options), sinks_(sinks), parsers_(parsers) {}
+
+  // Returns false when a sink asked to stop.
+  bool run(FileReport& report) {
+    std::unique_ptr<Source> source = input_.open ? input_.open() : Source::open(input_.path);
+    report.name = source->name();
+    report.compressed = source->compressed();
+
+    buffer_.reserve(std::max<size_t>(kHeadBytes, source->size_hint() + 1));
+    size_t got = source->read(buffer_.data(), kHeadBytes);
+    buffer_.resize(got);
+    bool whole = got < kHeadBytes;
+    if (got >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) buffer_.assign(buffer_.view().substr(3));
+    head_bytes_.assign(buffer_.view());
+    if (is_blank(head_bytes_) && whole) {
+      report.format = "empty";
+      report.bytes = source->bytes_read();
+      return true;
+    }
+    InputHead head = make_head(input_.path, head_bytes_, whole);
+    const FormatSpec& spec = detect_format(head, options_.input_format);
+    report.format = std::string(spec.name);
+
+    bool keep_going = head.framing == Framing::kLines ? read_lines(*source, head, spec, report)
+                                                      : read_documents(*source, head, spec, report);
+    report.bytes = source->bytes_read();
+    return keep_going;
+  }
+
+ private:
+  std::string location(uint64_t line, uint64_t column) const {
+    return fmt::format("{}:{}:{}", input_.path == "-" ? "<stdin>" : input_.path, line, column);
+  }
+
+  [[noreturn]] void throw_problem(const Problem& problem) const {
+    throw InputError(fmt::format("{}: {}", location(problem.line, problem.column), problem.message));
+  }
+
+  void record_skips(FileReport& report, std::vector<WorkerTally>& tallies) const {
+    std::vector<Problem> skips;
+    for (WorkerTally& tally : tallies) {
+      report.skipped += tally.skipped;
+      for (Problem& problem : tally.first_skips) skips.push_back(std::move(problem));
+    }
+    std::sort(skips.begin(), skips.end(), [](const Problem& a, const Problem& b) { return a.before(b); });
+    for (size_t i = 0; i < skips.size() && i < kMaxSkipsShown; ++i)
+      report.first_skips.push_back(fmt::format("{}: {}", location(skips[i].line, skips[i].column), skips[i].message));
+  }
+
+  // One JSON text or several back to back: the whole input is read, then loaded text by text.
+  bool read_documents(Source& source, const InputHead& head, const FormatSpec& spec, FileReport& report) {
+    size_t size = buffer_.size();
+    for (;;) {
+      if (size == buffer_.capacity()) {
+        buffer_.resize(size);
+        buffer_.reserve(buffer_.capacity() * 2);
+      }
+      size_t got = source.read(buffer_.data() + size, buffer_.capacity() - size);
+      if (got == 0) break;
+      size += got;
+    }
+    buffer_.resize(size);
+    std::string_view text = buffer_.view();
+    std::unique_ptr<Loader> loader = spec.make_loader(head);
+    LoadContext ctx{parsers_[0], file_index_};
+    RecordSink& sink = *sinks_[0];
+    WorkerTally tally;
+
+    size_t pos = skip_whitespace(text, 0);
+    uint64_t seq = 0;
+    uint64_t line = 1 + count_newlines(text.data(), pos);
+    while (pos < text.size()) {
+      size_t end = text.size();
+      if (head.framing == Framing::kDocumentStream) {
+        end = find_value_end(text, pos);
+        if (end == std::string_view::npos) end = text.size();
+      }
+      std::string_view doc = text.substr(pos, end - pos);
+      SourceRef where{file_index_, line, pos, {}};
+      try {
+        if (loader->load(doc, where, ctx, sink) == Flow::kStop) return false;
+      } catch (const DocumentError& e) {
+        LineCol bad = line_col_at(text.data(), text.size(), pos + e.offset());
+        Problem problem{seq, bad.line, bad.column, e.what()};
+        if (!options_.lenient) throw_problem(problem);
+        tally.add_skip(std::move(problem));
+      }
+      ++seq;
+      size_t next = skip_whitespace(text, end);
+      line += count_newlines(text.data() + pos, next - pos);
+      pos = next;
+    }
+    std::vector<WorkerTally> tallies{std::move(tally)};
+    record_skips(report, tallies);
+    return loader->finish(ctx, sink) == Flow::kContinue;
+  }
+
+  bool read_lines(Source& source, const InputHead& head, const FormatSpec& spec, FileReport& report) {
+    // Only formats whose lines are independent may be split across threads.
+    size_t workers = spec.line_parallel ? sinks_.size() : 1;
+    if (source.size_hint() > 0 && source.size_hint() < 2 * options_.chunk_bytes) workers = 1;
+    ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes);
+    std::vector<WorkerTally> tallies(workers);
+    std::vector<std::unique_ptr<Loader>> loaders;
+    for (size_t w = 0; w < workers; ++w) loaders.push_back(spec.make_loader(head));
+
+    auto work = [&](size_t w) {
+      try {
+        read_chunks(queue, *loaders[w], w, tallies[w]);
+      } catch (...) {
+        queue.report_failure(std::current_exception());
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+    work(0);
+    for (std::thread& thread : threads) thread.join();
+
+    if (queue.failure()) std::rethrow_exception(queue.failure());
+    if (queue.first_error().seq != kNoChunk) throw_problem(queue.first_error());
+    record_skips(report, tallies);
+    if (queue.stopped_by_sink()) return false;
+    for (size_t w = 0; w < workers; ++w) {
+      LoadContext ctx{parsers_[w], file_index_};
+      if (loaders[w]->finish(ctx, *sinks_[w]) == Flow::kStop) return false;
+    }
+    return true;
+  }
+
+  void read_chunks(ChunkQueue& queue, Loader& loader, size_t w, WorkerTally& tally) {
+    Chunk chunk;
+    LoadContext ctx{parsers_[w], file_index_};
+    RecordSink& sink = *sinks_[w];
+    while (queue.take(chunk)) {
+      const char* data = chunk.buffer.data();
+      size_t size = chunk.buffer.size();
+      size_t pos = 0;
+      uint64_t line = chunk.first_line;
+      while (pos < size) {
+        const void* newline = std::memchr(data + pos, '\n', size - pos);
+        size_t end = newline ? static_cast<const char*>(newline) - data : size;
+        std::string_view text(data + pos, end - pos);
+        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+        if (!is_blank(text)) {
+          SourceRef where{file_index_, line, chunk.offset + pos, text};
+          try {
+            if (loader.load(text, where, ctx, sink) == Flow::kStop) {
+              queue.stop();
+              return;
+            }
+          } catch (const DocumentError& e) {
+            Problem problem{chunk.seq, line, e.offset() + 1, e.what()};
+            if (!options_.lenient) {
+              queue.report_error(std::move(problem));
+              break;  // later lines of this chunk cannot hold the first error
+            }
+            tally.add_skip(std::move(problem));
+          }
+        }
+        if (queue.stopped() || queue.aborted_after(chunk.seq)) return;
+        pos = end + 1;
+        ++line;
+      }
+    }
+  }
+
+  const Input& input_;
+  uint32_t file_index_;
+  const ReadOptions& options_;
+  std::span<RecordSink* const> sinks_;
+  std::vector<simdjson::ondemand::parser>& parsers_;
+  PaddedBuffer buffer_;
+  std::string head_bytes_;
+};
+
+}  // namespace
+
+ReadReport read_inputs(std::span<const Input> inputs, const ReadOptions& options,
+                       std::span<RecordSink* const> sinks) {
+  ReadReport report;
+  std::vector<simdjson::ondemand::parser> parsers(sinks.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    FileReport& file = report.files.emplace_back();
+    file.name = inputs[i].path == "-" ? "<stdin>" : inputs[i].path;
+    FileReader reader(inputs[i], static_cast<uint32_t>(i), options, sinks, parsers);
+    if (!reader.run(file)) {
+      report.stopped_early = true;
+      break;
+    }
+  }
+  return report;
+}
+
+}  // namespace trace::formats

@@ -1,0 +1,72 @@
+// The input pipeline: Source -> detect -> Loader -> sinks, over many files, with JSON
+// lines split at newlines into chunks that worker threads parse in parallel.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "src/record_sink.h"
+#include "src/source.h"
+
+namespace trace::formats {
+
+struct ReadOptions {
+  std::string input_format;  // --input-format; "" = detect per file
+  unsigned jobs = 1;         // worker threads for JSON-lines input
+  bool lenient = false;      // skip malformed records instead of stopping
+  size_t chunk_bytes = size_t(4) << 20;
+};
+
+struct FileReport {
+  std::string name;    // as shown in messages
+  std::string format;  // detected or forced format name; "empty" for an empty input
+  uint64_t bytes = 0;  // bytes read (after decompression)
+  bool compressed = false;
+  uint64_t skipped = 0;                  // malformed records skipped under --lenient
+  std::vector<std::string> first_skips;  // "file:line:col: message", at most kMaxSkipsShown
+};
+
+struct ReadReport {
+  std::vector<FileReport> files;
+  bool stopped_early = false;  // a sink asked to stop (grep -m, -q)
+  uint64_t skipped() const;
+};
+
+inline constexpr size_t kMaxSkipsShown = 5;
+
+// An input to open: a path ("-" for stdin), or a prepared source (tests).
+struct Input {
+  std::string path;
+  std::function<std::unique_ptr<Source>()> open;  // empty = Source::open(path)
+};
+
+// Reads every input in order, pushing its records; worker w pushes into sinks[w], so
+// sinks.size() bounds the threads used. Without --lenient the first malformed record
+// throws InputError ("file:line:col: message"); the error reported is always the first
+// in input order, whatever the thread count.
+ReadReport read_inputs(std::span<const Input> inputs, const ReadOptions& options,
+                       std::span<RecordSink* const> sinks);
+
+std::vector<Input> inputs_from_paths(std::span<const std::string> paths);
+
+// Runs analyzer A over the inputs with one instance per worker, merged at the end.
+template <MergeableSink A>
+A run_all(std::span<const Input> inputs, const ReadOptions& options, const std::function<A()>& make,
+          ReadReport* report = nullptr) {
+  std::vector<A> workers;
+  unsigned jobs = options.jobs == 0 ? 1 : options.jobs;
+  workers.reserve(jobs);
+  for (unsigned i = 0; i < jobs; ++i) workers.push_back(make());
+  std::vector<RecordSink*> sinks;
+  for (A& worker : workers) sinks.push_back(&worker);
+  ReadReport result = read_inputs(inputs, options, sinks);
+  for (size_t i = 1; i < workers.size(); ++i) workers[0].merge(workers[i]);
+  if (report) *report = std::move(result);
+  return std::move(workers[0]);
+}
+
+}  // namespace trace::formats

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One step from a fresh Debian machine to a working `trace`:
+#   ./setup.sh run    install what is missing, build Release, run `trace stats` on a sample
+#   ./setup.sh test   the same set-up, then the whole test suite through ctest
+# Installing needs root (apt-get); everything else works as any user.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode=${1:-run}
+build_dir=${TRACE_BUILD_DIR:-build}
+packages=(cmake g++ ninja-build libcli11-dev libsimdjson-dev libfmt-dev catch2 zlib1g-dev)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build_dir"
+
+case "$mode" in
+  run)
+    "$build_dir/trace" stats samples/otlp_traces.json
+    ;;
+  test)
+    ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
+    ;;
+  *)
+    echo "usage: ./setup.sh run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,274 @@
+#include "src/time.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace trace {
+
+namespace {
+
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads `count` digits at text[pos]; false if any is not a digit.
+bool read_digits(std::string_view text, size_t pos, size_t count, int& out) {
+  if (pos + count > text.size()) return false;
+  int value = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (!is_digit(text[i])) return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  out = value;
+  return true;
+}
+
+bool is_leap_year(int64_t year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+
+int days_in_month(int64_t year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil:
+// eras of 400 years, years starting in March so the leap day is the last of the year).
+int64_t days_from_civil(int64_t year, int month, int day) {
+  year -= month <= 2;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const int64_t year_of_era = year - era * 400;
+  const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+std::optional<int64_t> checked_ns(__int128 ns) {
+  if (ns > kInt64Max || ns < kInt64Min) return std::nullopt;
+  return static_cast<int64_t>(ns);
+}
+
+int64_t saturate(__int128 ns) {
+  if (ns > kInt64Max) return kInt64Max;
+  if (ns < kInt64Min) return kInt64Min;
+  return static_cast<int64_t>(ns);
+}
+
+__int128 pow10(int exponent) {
+  __int128 value = 1;
+  while (exponent-- > 0) value *= 10;
+  return value;
+}
+
+// The unit (in ns) an epoch number of this magnitude is counted in.
+int64_t epoch_unit_ns(double magnitude) {
+  if (magnitude < 1e11) return kNsPerSecond;
+  if (magnitude < 1e14) return kNsPerMs;
+  if (magnitude < 1e17) return kNsPerUs;
+  return 1;
+}
+
+// A decimal number split into digits and a power of ten: value = mantissa * 10^exponent.
+struct Decimal {
+  bool negative = false;
+  __int128 mantissa = 0;
+  int64_t exponent = 0;
+};
+
+// Parses JSON number syntax (a leading '+' is not JSON and is rejected). Digits past the
+// 24th significant one are dropped: they are far below a nanosecond for any value that fits.
+std::optional<Decimal> parse_decimal(std::string_view text) {
+  constexpr int kMaxDigits = 24;
+  Decimal d;
+  size_t pos = 0;
+  if (pos < text.size() && text[pos] == '-') d.negative = true, ++pos;
+  int significant = 0;
+  auto take_digit = [&](char c, bool fraction) {
+    if (significant < kMaxDigits) {
+      if (d.mantissa != 0 || c != '0') ++significant;
+      d.mantissa = d.mantissa * 10 + (c - '0');
+      if (fraction) --d.exponent;
+    } else if (!fraction) {
+      ++d.exponent;
+    }
+  };
+  size_t int_start = pos;
+  while (pos < text.size() && is_digit(text[pos])) take_digit(text[pos++], false);
+  if (pos == int_start) return std::nullopt;
+  if (pos < text.size() && text[pos] == '.') {
+    size_t frac_start = ++pos;
+    while (pos < text.size() && is_digit(text[pos])) take_digit(text[pos++], true);
+    if (pos == frac_start) return std::nullopt;
+  }
+  if (pos < text.size() && (text[pos] == 'e' || text[pos] == 'E')) {
+    ++pos;
+    bool negative_exp = false;
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) negative_exp = text[pos++] == '-';
+    size_t exp_start = pos;
+    int64_t exp = 0;
+    while (pos < text.size() && is_digit(text[pos])) {
+      if (exp < 100000) exp = exp * 10 + (text[pos] - '0');
+      ++pos;
+    }
+    if (pos == exp_start) return std::nullopt;
+    d.exponent += negative_exp ? -exp : exp;
+  }
+  if (pos != text.size()) return std::nullopt;
+  return d;
+}
+
+// mantissa * 10^exponent * unit_ns, rounded half away from zero. With at most 24
+// mantissa digits and unit_ns <= 1e13, mantissa * unit_ns fits in 128 bits.
+std::optional<int64_t> scale_decimal(const Decimal& d, int64_t unit_ns) {
+  if (d.mantissa == 0) return 0;
+  if (unit_ns <= 0 || unit_ns > 10'000'000'000'000) return std::nullopt;
+  __int128 value = d.mantissa * unit_ns;
+  if (d.exponent >= 0) {
+    for (int64_t i = 0; i < d.exponent; ++i) {
+      value *= 10;
+      if (value > kInt64Max) return std::nullopt;
+    }
+  } else {
+    if (-d.exponent > 38) return 0;
+    __int128 divisor = pow10(static_cast<int>(-d.exponent));
+    __int128 remainder = value % divisor;
+    value /= divisor;
+    if (remainder >= divisor - remainder) ++value;
+  }
+  if (value > kInt64Max) return std::nullopt;
+  return static_cast<int64_t>(d.negative ? -value : value);
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS is 19 bytes; everything after is optional.
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (text.size() < 19) return std::nullopt;
+  if (!read_digits(text, 0, 4, year) || text[4] != '-' || !read_digits(text, 5, 2, month) ||
+      text[7] != '-' || !read_digits(text, 8, 2, day))
+    return std::nullopt;
+  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') return std::nullopt;
+  if (!read_digits(text, 11, 2, hour) || text[13] != ':' || !read_digits(text, 14, 2, minute) ||
+      text[16] != ':' || !read_digits(text, 17, 2, second))
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
+  if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+
+  size_t pos = 19;
+  int64_t fraction_ns = 0;
+  if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+    size_t start = ++pos;
+    int64_t scale = 100'000'000;
+    while (pos < text.size() && is_digit(text[pos])) {
+      fraction_ns += (text[pos] - '0') * scale;
+      scale /= 10;  // reaches 0 after the 9th digit: later digits add nothing
+      ++pos;
+    }
+    if (pos == start) return std::nullopt;
+  }
+
+  int64_t offset_seconds = 0;
+  if (pos < text.size()) {
+    char zone = text[pos];
+    if (zone == 'Z' || zone == 'z') {
+      ++pos;
+    } else if (zone == '+' || zone == '-') {
+      int offset_hours = 0, offset_minutes = 0;
+      if (!read_digits(text, pos + 1, 2, offset_hours)) return std::nullopt;
+      pos += 3;
+      if (pos < text.size()) {
+        if (text[pos] == ':') ++pos;
+        if (!read_digits(text, pos, 2, offset_minutes)) return std::nullopt;
+        pos += 2;
+      }
+      if (offset_hours > 23 || offset_minutes > 59) return std::nullopt;
+      offset_seconds = (zone == '+' ? 1 : -1) * (offset_hours * 3600 + offset_minutes * 60);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (pos != text.size()) return std::nullopt;
+
+  __int128 seconds = __int128(days_from_civil(year, month, day)) * 86400 + hour * 3600 + minute * 60 +
+                     second - offset_seconds;
+  return checked_ns(seconds * kNsPerSecond + fraction_ns);
+}
+
+int64_t epoch_number_to_ns(double value) {
+  if (std::isnan(value)) return 0;
+  if (std::fabs(value) >= 9.2e18) return value > 0 ? kInt64Max : kInt64Min;
+  const int64_t unit_ns = epoch_unit_ns(std::fabs(value));
+  // Whole units and the fraction apart: one double product would lose the low ns.
+  double whole = std::trunc(value);
+  double fraction = value - whole;
+  return saturate(__int128(static_cast<int64_t>(whole)) * unit_ns +
+                  std::llround(fraction * static_cast<double>(unit_ns)));
+}
+
+std::optional<int64_t> epoch_text_to_ns(std::string_view number) {
+  std::optional<Decimal> d = parse_decimal(number);
+  if (!d) return std::nullopt;
+  // The magnitude only picks the unit; a double is precise enough for that.
+  double magnitude = 0;
+  const char* begin = number.data() + (d->negative ? 1 : 0);
+  std::from_chars(begin, number.data() + number.size(), magnitude);
+  return scale_decimal(*d, epoch_unit_ns(magnitude));
+}
+
+std::optional<int64_t> decimal_to_ns(std::string_view number, int64_t unit_ns) {
+  std::optional<Decimal> d = parse_decimal(number);
+  if (!d || unit_ns <= 0) return std::nullopt;
+  return scale_decimal(*d, unit_ns);
+}
+
+std::optional<int64_t> parse_duration_ns(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  __int128 total = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = pos;
+    while (pos < text.size() && is_digit(text[pos])) ++pos;
+    if (pos < text.size() && text[pos] == '.') {
+      ++pos;
+      while (pos < text.size() && is_digit(text[pos])) ++pos;
+    }
+    std::string_view number = text.substr(start, pos - start);
+    // At least one digit, and not a lone '.'.
+    if (number.empty() || number == "." || number.front() == '.' || number.back() == '.')
+      return std::nullopt;
+
+    std::string_view rest = text.substr(pos);
+    int64_t unit_ns = 0;
+    size_t unit_size = 0;
+    if (rest.starts_with("ns")) unit_ns = 1, unit_size = 2;
+    else if (rest.starts_with("us")) unit_ns = kNsPerUs, unit_size = 2;
+    else if (rest.starts_with("\xC2\xB5s")) unit_ns = kNsPerUs, unit_size = 3;  // U+00B5 micro sign
+    else if (rest.starts_with("\xCE\xBCs")) unit_ns = kNsPerUs, unit_size = 3;  // U+03BC Greek mu
+    else if (rest.starts_with("ms")) unit_ns = kNsPerMs, unit_size = 2;
+    else if (rest.starts_with("s")) unit_ns = kNsPerSecond, unit_size = 1;
+    else if (rest.starts_with("m")) unit_ns = 60 * kNsPerSecond, unit_size = 1;
+    else if (rest.starts_with("h")) unit_ns = 3600 * kNsPerSecond, unit_size = 1;
+    else return std::nullopt;
+    pos += unit_size;
+
+    std::optional<int64_t> part = decimal_to_ns(number, unit_ns);
+    if (!part) return std::nullopt;
+    total += *part;
+    if (total > kInt64Max) return std::nullopt;
+  }
+  return static_cast<int64_t>(total);
+}
+
+int64_t seconds_to_ns(double seconds) {
+  if (std::isnan(seconds)) return 0;
+  if (std::fabs(seconds) >= 9.3e9) return seconds > 0 ? kInt64Max : kInt64Min;
+  // Whole seconds and the fraction apart: the product as one double would lose the ns
+  // (a double near 1.7e18 is exact only to 256 ns).
+  double whole = std::trunc(seconds);
+  double fraction = seconds - whole;  // exact: both share the exponent range of `seconds`
+  __int128 ns = __int128(static_cast<int64_t>(whole)) * kNsPerSecond + std::llround(fraction * 1e9);
+  return saturate(ns);
+}
+
+}  // namespace trace
