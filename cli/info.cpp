@@ -57,8 +57,6 @@ output::Table info_table(const formats::ReadReport& report, const InputInfo& inf
                                        std::tuple{"names", stats.names.size(), stats.names_capped}})
       if (capped) table.meta.notes.push_back(fmt::format("{}: {} {} (distinct values counted up to {})", file.name,
                                                          distinct_note(count, capped), what, kMaxDistinctTracked));
-    table.meta.spans += stats.spans;
-    table.meta.logs += stats.logs;
     table.rows.push_back(std::move(row));
   }
   return table;

@@ -10,6 +10,8 @@ void fill_meta(output::TableMeta& meta, const formats::ReadReport& report) {
   meta.inputs.clear();
   for (const formats::FileReport& file : report.files) meta.inputs.push_back(file.name);
   meta.skipped = report.skipped();
+  meta.spans = report.spans();
+  meta.logs = report.logs();
   meta.records = meta.spans + meta.logs;
 }
 

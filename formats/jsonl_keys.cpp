@@ -37,8 +37,8 @@ class Sample {
   std::vector<JsonPrefix> lines_;
 };
 
-// The producer whose signature one line matches (FORMATS.md §5 "Detect"), checked from
-// the most specific signature to the least; nullopt-like kGeneric with `matched` false.
+// Sets `producer` to the one whose signature the line matches (FORMATS.md §5 "Detect"),
+// checked from the most specific signature to the least; false when none matches.
 bool vote(const JsonPrefix& line, LogProducer& producer) {
   auto is_number = [&](std::string_view key) {
     const HeadKey* k = line.find(key);
@@ -89,7 +89,7 @@ LogProducer elect(const Sample& sample) {
 // The candidate present in the most sampled lines; ties go to the earlier candidate
 // (the producer's defaults come first). With none present: the first default, if any.
 std::string pick(const Sample& sample, std::initializer_list<std::string_view> defaults,
-                 std::initializer_list<std::string_view> others) {
+                 std::span<const std::string_view> others) {
   std::string_view best;
   size_t best_count = 0;
   auto consider = [&](std::string_view key) {
@@ -102,11 +102,12 @@ std::string pick(const Sample& sample, std::initializer_list<std::string_view> d
   return std::string(best);
 }
 
-constexpr std::initializer_list<std::string_view> kTimeKeys = {
-    "timestamp", "time", "ts", "@timestamp", "asctime", "datetime", "date", "created", "unixTime", "isoTime"};
-constexpr std::initializer_list<std::string_view> kLevelKeys = {
-    "level", "levelname", "severity", "lvl", "loglevel", "log.level", "level_name", "levelno"};
-constexpr std::initializer_list<std::string_view> kLoggerKeys = {"logger", "logger_name", "log.logger"};
+constexpr std::string_view kTimeKeys[] = {"timestamp", "time",    "ts",      "@timestamp", "asctime",
+                                          "datetime",  "date",    "created", "unixTime",   "isoTime"};
+constexpr std::string_view kLevelKeys[] = {"level",    "levelname", "severity",   "lvl",
+                                           "loglevel", "log.level", "level_name", "levelno"};
+constexpr std::string_view kMessageKeys[] = {"msg", "message"};
+constexpr std::string_view kLoggerKeys[] = {"logger", "logger_name", "log.logger"};
 
 JsonlKeyProfile profile_for(const Sample& sample) {
   JsonlKeyProfile profile;
@@ -121,14 +122,14 @@ JsonlKeyProfile profile_for(const Sample& sample) {
     case P::kBunyan:
       profile.time_key = pick(sample, {"time"}, kTimeKeys);
       profile.level_key = pick(sample, {"level"}, kLevelKeys);
-      profile.message_key = pick(sample, {"msg"}, {"message"});
+      profile.message_key = pick(sample, {"msg"}, kMessageKeys);
       profile.logger_key = pick(sample, {}, kLoggerKeys);
       profile.name_is_service = true;
       break;
     case P::kPythonJson:
       profile.time_key = pick(sample, {"timestamp", "asctime", "created"}, kTimeKeys);
       profile.level_key = pick(sample, {"levelname", "levelno"}, kLevelKeys);
-      profile.message_key = pick(sample, {"message"}, {"msg"});
+      profile.message_key = pick(sample, {"message"}, kMessageKeys);
       profile.logger_key = pick(sample, {"name"}, kLoggerKeys);
       break;
     case P::kStructlog:
@@ -141,27 +142,29 @@ JsonlKeyProfile profile_for(const Sample& sample) {
     case P::kLogrus:
       profile.time_key = pick(sample, {"time"}, kTimeKeys);
       profile.level_key = pick(sample, {"level"}, kLevelKeys);
-      profile.message_key = pick(sample, {"msg"}, {"message"});
+      profile.message_key = pick(sample, {"msg"}, kMessageKeys);
       profile.logger_key = pick(sample, {}, kLoggerKeys);
       profile.duration_is_ns = true;
       break;
     case P::kZap:
       profile.time_key = pick(sample, {"ts"}, kTimeKeys);
       profile.level_key = pick(sample, {"level"}, kLevelKeys);
-      profile.message_key = pick(sample, {"msg"}, {"message"});
+      profile.message_key = pick(sample, {"msg"}, kMessageKeys);
       profile.logger_key = pick(sample, {"logger"}, kLoggerKeys);
       break;
     case P::kGeneric:
       profile.time_key = pick(sample, {"timestamp", "time"}, kTimeKeys);
       profile.level_key = pick(sample, {"level"}, kLevelKeys);
-      profile.message_key = pick(sample, {"message", "msg"}, {});
+      profile.message_key = pick(sample, {"message", "msg"}, kMessageKeys);
       profile.logger_key = pick(sample, {"logger"}, kLoggerKeys);
       break;
   }
   // `event` is the message only where nothing better is written (structlog's own key).
   if (profile.message_key != "event" && sample.count(profile.message_key) == 0 && sample.count("event") > 0)
     profile.message_key = "event";
-  if (profile.producer == P::kPythonJson || sample.count("levelno") > 0 || sample.count("levelname") > 0)
+  // Numeric levels: pino's scale unless the file looks like Python's logging.
+  if (profile.producer == P::kPythonJson ||
+      (profile.producer == P::kGeneric && (sample.count("levelno") > 0 || sample.count("levelname") > 0)))
     profile.numeric_levels = NumericLevels::kPython;
   return profile;
 }

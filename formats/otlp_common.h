@@ -117,6 +117,10 @@ class OtlpReader {
   ScratchStrings& scratch_;
 };
 
+// How a value reads after "found" in a message: a scalar as written (cut when long),
+// "an object" or "an array" for containers.
+std::string describe_json(std::string_view token);
+
 // The resource's service.name as a string, or "" (spans and logs group by it).
 std::string_view service_name(Attrs resource_attrs);
 

@@ -25,6 +25,18 @@ uint64_t ReadReport::skipped() const {
   return total;
 }
 
+uint64_t ReadReport::spans() const {
+  uint64_t total = 0;
+  for (const FileReport& file : files) total += file.spans;
+  return total;
+}
+
+uint64_t ReadReport::logs() const {
+  uint64_t total = 0;
+  for (const FileReport& file : files) total += file.logs;
+  return total;
+}
+
 std::vector<Input> inputs_from_paths(std::span<const std::string> paths) {
   std::vector<Input> inputs;
   for (const std::string& path : paths) inputs.push_back({path, {}});
@@ -147,9 +159,23 @@ class ChunkQueue {
   std::atomic<uint64_t> first_error_seq_{kNoChunk};
 };
 
-// What one worker found besides records: skipped records under --lenient.
-struct WorkerTally {
+// What one worker found besides records: how many it read, and the records skipped
+// under --lenient. It stands between the loader and the worker's sink to count.
+struct WorkerTally : RecordSink {
+  RecordSink* sink = nullptr;
+  uint64_t spans = 0;
+  uint64_t logs = 0;
   uint64_t skipped = 0;
+
+  Flow on_span(const Span& span) override {
+    ++spans;
+    return sink->on_span(span);
+  }
+  Flow on_log(const LogRecord& log) override {
+    ++logs;
+    return sink->on_log(log);
+  }
+
   std::vector<Problem> first_skips;
 
   void add_skip(Problem problem) {
@@ -203,6 +229,8 @@ class FileReader {
   void record_skips(FileReport& report, std::vector<WorkerTally>& tallies) const {
     std::vector<Problem> skips;
     for (WorkerTally& tally : tallies) {
+      report.spans += tally.spans;
+      report.logs += tally.logs;
       report.skipped += tally.skipped;
       for (Problem& problem : tally.first_skips) skips.push_back(std::move(problem));
     }
@@ -227,8 +255,10 @@ class FileReader {
     std::string_view text = buffer_.view();
     std::unique_ptr<Loader> loader = spec.make_loader(head);
     LoadContext ctx{parsers_[0], file_index_};
-    RecordSink& sink = *sinks_[0];
-    WorkerTally tally;
+    std::vector<WorkerTally> tallies(1);
+    WorkerTally& tally = tallies[0];
+    tally.sink = sinks_[0];
+    RecordSink& sink = tally;
 
     size_t pos = skip_whitespace(text, 0);
     uint64_t seq = 0;
@@ -242,7 +272,10 @@ class FileReader {
       std::string_view doc = text.substr(pos, end - pos);
       SourceRef where{file_index_, line, pos, {}};
       try {
-        if (loader->load(doc, where, ctx, sink) == Flow::kStop) return false;
+        if (loader->load(doc, where, ctx, sink) == Flow::kStop) {
+          record_skips(report, tallies);
+          return false;
+        }
       } catch (const DocumentError& e) {
         LineCol bad = line_col_at(text.data(), text.size(), pos + e.offset());
         Problem problem{seq, bad.line, bad.column, e.what()};
@@ -254,9 +287,9 @@ class FileReader {
       line += count_newlines(text.data() + pos, next - pos);
       pos = next;
     }
-    std::vector<WorkerTally> tallies{std::move(tally)};
+    bool keep_going = loader->finish(ctx, sink) == Flow::kContinue;
     record_skips(report, tallies);
-    return loader->finish(ctx, sink) == Flow::kContinue;
+    return keep_going;
   }
 
   bool read_lines(Source& source, const InputHead& head, const FormatSpec& spec, FileReport& report) {
@@ -264,7 +297,9 @@ class FileReader {
     size_t workers = spec.line_parallel ? sinks_.size() : 1;
     if (source.size_hint() > 0 && source.size_hint() < 2 * options_.chunk_bytes) workers = 1;
     ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes);
+    buffer_ = PaddedBuffer();  // the queue took a copy; chunks have buffers of their own
     std::vector<WorkerTally> tallies(workers);
+    for (size_t w = 0; w < workers; ++w) tallies[w].sink = sinks_[w];
     std::vector<std::unique_ptr<Loader>> loaders;
     for (size_t w = 0; w < workers; ++w) loaders.push_back(spec.make_loader(head));
 
@@ -282,19 +317,19 @@ class FileReader {
 
     if (queue.failure()) std::rethrow_exception(queue.failure());
     if (queue.first_error().seq != kNoChunk) throw_problem(queue.first_error());
-    record_skips(report, tallies);
-    if (queue.stopped_by_sink()) return false;
-    for (size_t w = 0; w < workers; ++w) {
+    bool keep_going = !queue.stopped_by_sink();
+    for (size_t w = 0; w < workers && keep_going; ++w) {
       LoadContext ctx{parsers_[w], file_index_};
-      if (loaders[w]->finish(ctx, *sinks_[w]) == Flow::kStop) return false;
+      keep_going = loaders[w]->finish(ctx, tallies[w]) == Flow::kContinue;
     }
-    return true;
+    record_skips(report, tallies);
+    return keep_going;
   }
 
   void read_chunks(ChunkQueue& queue, Loader& loader, size_t w, WorkerTally& tally) {
     Chunk chunk;
     LoadContext ctx{parsers_[w], file_index_};
-    RecordSink& sink = *sinks_[w];
+    RecordSink& sink = tally;
     while (queue.take(chunk)) {
       const char* data = chunk.buffer.data();
       size_t size = chunk.buffer.size();

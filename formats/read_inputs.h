@@ -26,6 +26,8 @@ struct FileReport {
   std::string format;  // detected or forced format name; "empty" for an empty input
   uint64_t bytes = 0;  // bytes read (after decompression)
   bool compressed = false;
+  uint64_t spans = 0;  // records read, whatever the sinks did with them
+  uint64_t logs = 0;
   uint64_t skipped = 0;                  // malformed records skipped under --lenient
   std::vector<std::string> first_skips;  // "file:line:col: message", at most kMaxSkipsShown
 };
@@ -34,6 +36,8 @@ struct ReadReport {
   std::vector<FileReport> files;
   bool stopped_early = false;  // a sink asked to stop (grep -m, -q)
   uint64_t skipped() const;
+  uint64_t spans() const;
+  uint64_t logs() const;
 };
 
 inline constexpr size_t kMaxSkipsShown = 5;

@@ -1,0 +1,468 @@
+#include "formats/chrome_trace.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "formats/chrome_scan.h"
+#include "formats/json_util.h"
+#include "src/errors.h"
+
+namespace trace::formats {
+
+namespace {
+
+constexpr int64_t kOpenEnd = std::numeric_limits<int64_t>::max();
+constexpr uint32_t kNoItem = std::numeric_limits<uint32_t>::max();
+
+enum class ItemKind : uint8_t { kComplete, kBeginEnd, kInstant };
+
+// One span to be: an X event, a B event with its E, or an instant. Small, so that one can
+// be kept per event of a big file; the text stays in memory, so names and args are read
+// again from it when the span is pushed.
+struct Item {
+  int64_t start_ns = 0;       // relative to the file's time base
+  int64_t end_ns = 0;         // kOpenEnd for a B never closed
+  uint64_t offset = 0;        // the X, B or instant event within the text
+  uint64_t end_offset = 0;    // the E event that closed a B
+  uint64_t index = 0;         // position among all events of the file: the span id
+  uint64_t line = 0;          // line of the event's start; 0 = unknown
+  uint32_t length = 0;
+  uint32_t end_length = 0;    // 0 = no E event
+  uint32_t thread = 0;
+  uint32_t open_parent = kNoItem;  // B only: the B that was innermost open when it began
+  ItemKind kind = ItemKind::kComplete;
+  bool duration_unknown = false;   // X without dur, B never closed
+  bool unscoped = false;           // process- or global-scope instant: inside no slice
+};
+
+struct Thread {
+  std::string pid, tid;
+  std::string name;            // from thread_name metadata
+  std::vector<uint32_t> open;  // B items not closed yet, innermost last
+  // Filled once the whole file is read, as process names may come last.
+  std::string service, trace_id, id_prefix;
+};
+
+// What the first pass needs of an event. Views die with the parser's next document.
+struct EventHead {
+  std::string_view ph, name, scope;
+  std::string_view pid = "0", tid = "0";
+  int64_t ts_ns = 0, dur_ns = 0;
+  bool has_ts = false, has_dur = false;
+  std::optional<uint64_t> bad_ts, bad_dur;  // offsets of a ts/dur that is not a number
+  uint64_t dur_at = 0;
+};
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// A number of microseconds as ns; false when the value is not a number.
+bool read_micros(od::value value, int64_t& ns) {
+  od::json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::number) return false;
+  if (micros_text_to_ns(trim_right(value.raw_json_token()), ns)) return true;
+  double d = 0;
+  if (value.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) >= 9.2e15) return false;
+  ns = std::llround(d * 1000);
+  return true;
+}
+
+// pid and tid: numbers for most producers, strings for some; both key the same track.
+bool read_id(od::value value, std::string_view& out) {
+  od::json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS) return false;
+  if (type == od::json_type::string) return value.get_string().get(out) == simdjson::SUCCESS;
+  if (type != od::json_type::number) return false;
+  out = trim_right(value.raw_json_token());
+  return true;
+}
+
+simdjson::error_code read_value(od::value value, Value& out) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return error;
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto error = value.get_string().get(s)) return error;
+      out = Value::of_string(s);
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::number: {
+      od::number_type number_type;
+      if (auto error = value.get_number_type().get(number_type)) return error;
+      if (number_type == od::number_type::signed_integer) {
+        int64_t i = 0;
+        if (auto error = value.get_int64().get(i)) return error;
+        out = Value::of_int(i);
+      } else {
+        double d = 0;
+        if (auto error = value.get_double().get(d)) return error;
+        out = Value::of_double(d);
+      }
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (auto error = value.get_bool().get(b)) return error;
+      out = Value::of_bool(b);
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::null:
+      if (!value.is_null()) return simdjson::INCORRECT_TYPE;
+      out = Value{};
+      return simdjson::SUCCESS;
+    case od::json_type::object: {
+      od::object object;
+      std::string_view raw;
+      if (auto error = value.get_object().get(object)) return error;
+      if (auto error = object.raw_json().get(raw)) return error;
+      out = Value::of_raw_json(trim_right(raw));
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+      od::array array;
+      std::string_view raw;
+      if (auto error = value.get_array().get(array)) return error;
+      if (auto error = array.raw_json().get(raw)) return error;
+      out = Value::of_raw_json(trim_right(raw));
+      return simdjson::SUCCESS;
+    }
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
+// A slice contains another that starts before it ends and ends no later. A slice that
+// starts exactly where a slice ends follows it, so zero-length slices contain nothing.
+bool contains(const Item& parent, const Item& child) {
+  return child.start_ns < parent.end_ns && child.end_ns <= parent.end_ns;
+}
+
+class ChromeTraceLoader : public Loader {
+ public:
+  Flow load(std::string_view text, const SourceRef& where, LoadContext& ctx, RecordSink& sink) override {
+    text_ = text;
+    where_ = where;
+    items_.clear();
+    threads_.clear();
+    thread_ids_.clear();
+    process_names_.clear();
+    line_ = where.line;
+    line_pos_ = 0;
+
+    // Pass 1: every event once, in file order: B/E pairing, metadata, one Item per span.
+    ChromeEventScanner scanner(text);
+    std::string_view event;
+    for (uint64_t index = 0; scanner.next(event); ++index) scan_event(ctx.parser, event, index);
+    base_ns_ = scanner.base_ns();
+
+    // Pass 2: per thread, in start order, nesting rebuilt with a stack.
+    prepare_threads();
+    return push_spans(ctx.parser, sink);
+  }
+
+  // Nothing is left for the end: the whole file is one text, so load() already pushed
+  // the B events it never saw closed, as incomplete spans.
+
+ private:
+  uint64_t offset_of(const char* p) const { return static_cast<uint64_t>(p - text_.data()); }
+
+  od::document iterate(od::parser& parser, std::string_view event) {
+    // The rest of the text (then its padding) pads the event.
+    uint64_t offset = offset_of(event.data());
+    size_t capacity = text_.size() - offset + simdjson::SIMDJSON_PADDING;
+    od::document doc;
+    if (auto error = parser.iterate(event.data(), event.size(), capacity).get(doc))
+      throw DocumentError(offset, fmt::format("malformed event ({})", simdjson::error_message(error)));
+    return doc;
+  }
+
+  uint64_t line_at(uint64_t offset) {
+    if (where_.line == 0) return 0;
+    line_ += std::count(text_.data() + line_pos_, text_.data() + offset, '\n');
+    line_pos_ = offset;
+    return line_;
+  }
+
+  uint32_t thread_index(std::string_view pid, std::string_view tid) {
+    key_.assign(pid);
+    key_.push_back('\0');
+    key_.append(tid);
+    auto it = thread_ids_.find(key_);
+    if (it != thread_ids_.end()) return it->second;
+    uint32_t index = static_cast<uint32_t>(threads_.size());
+    threads_.push_back(Thread{std::string(pid), std::string(tid), {}, {}, {}, {}, {}});
+    thread_ids_.emplace(key_, index);
+    return index;
+  }
+
+  EventHead read_head(od::parser& parser, std::string_view event) {
+    EventHead head;
+    od::document doc = iterate(parser, event);
+    od::object object;
+    if (auto error = doc.get_object().get(object)) fail_at(doc, text_, "expected an event object", error);
+    for (auto result : object) {
+      od::field field;
+      std::string_view key;
+      if (auto error = std::move(result).get(field)) fail_at(doc, text_, "malformed event", error);
+      if (auto error = field.unescaped_key().get(key)) fail_at(doc, text_, "malformed event", error);
+      od::value value = field.value();
+      if (key == "ph") {
+        if (value.get_string().get(head.ph) != simdjson::SUCCESS)
+          throw DocumentError(offset_of(value.raw_json_token().data()), "expected ph as a string");
+      } else if (key == "ts") {
+        head.has_ts = read_micros(value, head.ts_ns);
+        if (!head.has_ts) head.bad_ts = offset_of(value.raw_json_token().data());
+      } else if (key == "dur") {
+        head.dur_at = offset_of(value.raw_json_token().data());
+        head.has_dur = read_micros(value, head.dur_ns);
+        if (!head.has_dur) head.bad_dur = head.dur_at;
+      } else if (key == "pid" || key == "tid") {
+        std::string_view& id = key == "pid" ? head.pid : head.tid;
+        if (!read_id(value, id))
+          throw DocumentError(offset_of(value.raw_json_token().data()),
+                              fmt::format("expected {} as a number or a string", key));
+      } else if (key == "name") {
+        // Only metadata needs it here; pass 2 reads it again.
+        if (value.get_string().get(head.name) != simdjson::SUCCESS) head.name = {};
+      } else if (key == "s") {
+        if (value.get_string().get(head.scope) != simdjson::SUCCESS) head.scope = {};
+      }
+    }
+    return head;
+  }
+
+  void scan_event(od::parser& parser, std::string_view event, uint64_t index) {
+    uint64_t offset = offset_of(event.data());
+    if (event.size() > std::numeric_limits<uint32_t>::max())
+      throw DocumentError(offset, "event too large (over 4 GiB)");
+    EventHead head = read_head(parser, event);
+    // An event without ph is no event: some writers end the array with {} to keep the
+    // last comma valid.
+    char ph = head.ph.size() == 1 ? head.ph[0] : 0;
+    switch (ph) {
+      case 'X': case 'B': case 'E': case 'i': case 'I': break;
+      case 'M': return read_metadata(parser, event, head);
+      default: return;  // counters, flows, async, samples, objects, memory dumps: not spans
+    }
+    if (!head.has_ts) throw DocumentError(head.bad_ts.value_or(offset), "expected ts as a number");
+    Item item;
+    item.start_ns = head.ts_ns;
+    item.end_ns = head.ts_ns;
+    item.offset = offset;
+    item.length = static_cast<uint32_t>(event.size());
+    item.index = index;
+    item.thread = thread_index(head.pid, head.tid);
+    Thread& thread = threads_[item.thread];
+    if (ph == 'E') {
+      if (thread.open.empty()) return;  // its B came before the recording started
+      Item& begin = items_[thread.open.back()];
+      thread.open.pop_back();
+      begin.end_ns = std::max(head.ts_ns, begin.start_ns);
+      begin.end_offset = offset;
+      begin.end_length = item.length;
+      return;
+    }
+    item.line = line_at(offset);
+    if (ph == 'X') {
+      if (head.bad_dur) throw DocumentError(*head.bad_dur, "expected dur as a number");
+      if (head.has_dur && head.dur_ns < 0) throw DocumentError(head.dur_at, "expected dur as a non-negative number");
+      item.duration_unknown = !head.has_dur;
+      if (head.has_dur) item.end_ns = head.ts_ns + head.dur_ns;
+    } else if (ph == 'B') {
+      item.kind = ItemKind::kBeginEnd;
+      item.end_ns = kOpenEnd;
+      item.open_parent = thread.open.empty() ? kNoItem : thread.open.back();
+      thread.open.push_back(static_cast<uint32_t>(items_.size()));
+    } else {
+      item.kind = ItemKind::kInstant;
+      item.unscoped = head.scope == "g" || head.scope == "p";
+    }
+    items_.push_back(item);
+  }
+
+  void read_metadata(od::parser& parser, std::string_view event, const EventHead& head) {
+    bool process = head.name == "process_name";
+    if (!process && head.name != "thread_name") return;  // sort indices, labels: display only
+    std::string pid(head.pid);  // copied: reading args reuses the parser
+    uint32_t thread = process ? kNoItem : thread_index(head.pid, head.tid);
+    od::document doc = iterate(parser, event);
+    std::string_view name;
+    if (doc["args"]["name"].get_string().get(name) != simdjson::SUCCESS) return;
+    if (process) process_names_[pid] = std::string(name);
+    else threads_[thread].name = std::string(name);
+  }
+
+  void prepare_threads() {
+    for (Thread& thread : threads_) {
+      for (uint32_t open : thread.open) items_[open].duration_unknown = true;
+      auto it = process_names_.find(thread.pid);
+      thread.service = it != process_names_.end() ? it->second : "pid " + thread.pid;
+      thread.trace_id = "pid:" + thread.pid;
+      thread.id_prefix = thread.pid + ":" + thread.tid + ":";
+    }
+  }
+
+  Flow push_spans(od::parser& parser, RecordSink& sink) {
+    order_.resize(items_.size());
+    std::iota(order_.begin(), order_.end(), 0u);
+    std::sort(order_.begin(), order_.end(), [this](uint32_t a, uint32_t b) {
+      const Item& x = items_[a];
+      const Item& y = items_[b];
+      if (x.thread != y.thread) return x.thread < y.thread;
+      if (x.start_ns != y.start_ns) return x.start_ns < y.start_ns;
+      if (x.end_ns != y.end_ns) return x.end_ns > y.end_ns;  // outer slices first
+      return x.index < y.index;
+    });
+    uint32_t thread = kNoItem;
+    for (uint32_t i : order_) {
+      const Item& item = items_[i];
+      if (item.thread != thread) {
+        stack_.clear();
+        thread = item.thread;
+      }
+      const Item* parent = nullptr;
+      if (!item.unscoped) {
+        // B/E nesting is the file's word (it settles equal timestamps); X nesting is by time.
+        while (!stack_.empty() && stack_.back() != item.open_parent && !contains(items_[stack_.back()], item))
+          stack_.pop_back();
+        if (!stack_.empty()) parent = &items_[stack_.back()];
+        if (item.kind != ItemKind::kInstant) stack_.push_back(i);
+      }
+      if (push_span(parser, item, parent, sink) == Flow::kStop) return Flow::kStop;
+    }
+    return Flow::kContinue;
+  }
+
+  // Reads name, cat and args of one event; with `merge` (the E of a B) its args replace
+  // the B's args of the same key and its name and cat only fill in missing ones.
+  void read_body(od::parser& parser, std::string_view event, bool merge) {
+    od::document doc = iterate(parser, event);
+    od::object object;
+    if (auto error = doc.get_object().get(object)) fail_at(doc, text_, "expected an event object", error);
+    for (auto result : object) {
+      od::field field;
+      std::string_view key;
+      if (auto error = std::move(result).get(field)) fail_at(doc, text_, "malformed event", error);
+      if (auto error = field.unescaped_key().get(key)) fail_at(doc, text_, "malformed event", error);
+      od::value value = field.value();
+      if (key == "name" || key == "cat") {
+        std::string_view& target = key == "name" ? name_ : cat_;
+        std::string_view s;
+        if (value.get_string().get(s) == simdjson::SUCCESS && (!merge || target.empty())) target = s;
+      } else if (key == "args") {
+        od::object args;
+        if (value.get_object().get(args) != simdjson::SUCCESS) continue;  // args must be an object; ignore others
+        for (auto arg_result : args) {
+          od::field arg;
+          Attr attr;
+          if (auto error = std::move(arg_result).get(arg)) fail_at(doc, text_, "malformed args", error);
+          if (auto error = arg.unescaped_key().get(attr.key)) fail_at(doc, text_, "malformed args", error);
+          if (auto error = read_value(arg.value(), attr.value)) fail_at(doc, text_, "malformed args", error);
+          auto same = merge ? std::find_if(attrs_.begin() + 1, attrs_.end(),
+                                           [&](const Attr& a) { return a.key == attr.key; })
+                            : attrs_.end();
+          if (same != attrs_.end()) same->value = attr.value;
+          else attrs_.push_back(attr);
+        }
+      }
+    }
+  }
+
+  void format_id(std::string& out, const Thread& thread, uint64_t index) {
+    out.assign(thread.id_prefix);
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
+    out.append(digits, end);
+  }
+
+  Flow push_span(od::parser& parser, const Item& item, const Item* parent, RecordSink& sink) {
+    const Thread& thread = threads_[item.thread];
+    std::string_view event = text_.substr(item.offset, item.length);
+    name_ = {};
+    cat_ = {};
+    attrs_.clear();
+    attrs_.push_back({});  // slot for cat, first
+    read_body(parser, event, false);
+    if (item.end_length > 0) read_body(end_parser_, text_.substr(item.end_offset, item.end_length), true);
+
+    Span span;
+    for (auto it = attrs_.begin() + 1; it != attrs_.end(); ++it) {
+      if (it->key != "error") continue;
+      const Value& error = it->value;
+      if (error.kind == ValueKind::kNull || (error.kind == ValueKind::kBool && !error.boolean)) continue;
+      span.status = Status::kError;
+      if (error.kind == ValueKind::kString) span.status_message = error.text;
+    }
+    if (cat_.empty()) attrs_.erase(attrs_.begin());
+    else attrs_.front() = {"cat", Value::of_string(cat_)};
+    if (!thread.name.empty()) attrs_.push_back({"thread.name", Value::of_string(thread.name)});
+
+    format_id(span_id_, thread, item.index);
+    if (parent) format_id(parent_id_, thread, parent->index);
+    span.trace_id = thread.trace_id;
+    span.span_id = span_id_;
+    span.parent_id = parent ? std::string_view(parent_id_) : std::string_view();
+    span.name = name_;
+    span.service = thread.service;
+    span.start_ns = base_ns_.value_or(0) + item.start_ns;
+    if (!base_ns_) span.flags |= kSpanClockRelative;
+    if (item.kind == ItemKind::kInstant) {
+      span.duration_ns = 0;
+      span.flags |= kSpanInstant;
+    } else if (item.duration_unknown) {
+      span.duration_ns = -1;
+      span.flags |= kSpanIncomplete;
+    } else {
+      span.duration_ns = item.end_ns - item.start_ns;
+    }
+    span.attrs = attrs_;
+    span.src = {where_.file_index, item.line, where_.offset + item.offset, event};
+    return sink.on_span(span);
+  }
+
+  std::string_view text_;
+  SourceRef where_;
+  std::optional<int64_t> base_ns_;
+  std::vector<Item> items_;
+  std::vector<Thread> threads_;
+  std::unordered_map<std::string, uint32_t> thread_ids_;
+  std::unordered_map<std::string, std::string> process_names_;
+  std::string key_;
+  uint64_t line_ = 0;
+  uint64_t line_pos_ = 0;
+
+  // Reused while pushing spans.
+  od::parser end_parser_;  // E events, so that the B's strings stay alive for the merge
+  std::vector<uint32_t> order_;
+  std::vector<uint32_t> stack_;
+  std::vector<Attr> attrs_;
+  std::string_view name_, cat_;
+  std::string span_id_, parent_id_;
+};
+
+}  // namespace
+
+bool sniff_chrome_trace(const InputHead& head) {
+  char first = head.first.first_byte();
+  if (first == '[') return head.first.has("[].ph");
+  if (first == '{') return head.first.has("traceEvents");
+  return false;
+}
+
+std::unique_ptr<Loader> make_chrome_trace_loader(const InputHead& /*head*/) {
+  return std::make_unique<ChromeTraceLoader>();
+}
+
+}  // namespace trace::formats

@@ -1,0 +1,597 @@
+#include "formats/jsonl_logs.h"
+
+#include <array>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "formats/json_scan.h"
+#include "formats/json_util.h"
+#include "formats/jsonl_keys.h"
+#include "src/errors.h"
+#include "src/severity.h"
+#include "src/time.h"
+
+namespace trace::formats {
+
+namespace {
+
+using simdjson::error_code;
+using simdjson::SUCCESS;
+
+// What a top-level key means to the loader. Keys with roles up to kLoguruText are consumed
+// into the record; the rest are read for a purpose and also kept as fields.
+enum class Role : uint8_t {
+  kTime,
+  kLevel,
+  kMessage,
+  kLogger,
+  kService,
+  kTraceId,
+  kSpanId,
+  kLoguruRecord,
+  kLoguruText,
+  kDuration,  // aux: the unit in ns
+  kSpanName,  // aux: rank, the lowest present names the span
+  kError,
+};
+
+struct KeyRule {
+  std::string key;
+  Role role;
+  int64_t aux = 0;
+};
+
+// Key -> rule, built once per loader from the file's profile, so a line costs one hash
+// and (usually) one compare per field instead of a compare against every known key.
+class KeyTable {
+ public:
+  KeyTable() { slots_.fill(-1); }
+
+  // The first rule given for a key wins: the profile's keys go in before generic ones.
+  void add(std::string_view key, Role role, int64_t aux = 0) {
+    if (key.empty() || find(key) != nullptr) return;
+    rules_.push_back({std::string(key), role, aux});
+    size_t slot = hash(key);
+    while (slots_[slot] >= 0) slot = (slot + 1) & kMask;
+    slots_[slot] = static_cast<int16_t>(rules_.size() - 1);
+  }
+
+  const KeyRule* find(std::string_view key) const {
+    if (key.empty()) return nullptr;
+    for (size_t slot = hash(key); slots_[slot] >= 0; slot = (slot + 1) & kMask) {
+      const KeyRule& rule = rules_[static_cast<size_t>(slots_[slot])];
+      if (rule.key == key) return &rule;
+    }
+    return nullptr;
+  }
+
+ private:
+  static constexpr size_t kSlots = 256;  // a few dozen rules: short probe runs
+  static constexpr size_t kMask = kSlots - 1;
+
+  static size_t hash(std::string_view key) {
+    return (key.size() * 31 + static_cast<uint8_t>(key.front()) * 7 + static_cast<uint8_t>(key.back())) & kMask;
+  }
+
+  std::vector<KeyRule> rules_;
+  std::array<int16_t, kSlots> slots_;
+};
+
+// Keys every producer may write, whatever the profile (FORMATS.md §5 "Correlation").
+constexpr std::string_view kServiceKeys[] = {"service", "service.name", "service_name"};
+constexpr std::string_view kTraceIdKeys[] = {"trace_id", "traceId", "trace.id", "otelTraceID", "traceID"};
+constexpr std::string_view kSpanIdKeys[] = {"span_id", "spanId", "span.id", "otelSpanID"};
+
+struct DurationKey {
+  std::string_view key;
+  int64_t unit_ns;
+};
+// `duration` itself is seconds (the seeds' Python loggers, zap) unless the profile says
+// the producer is a Go logger writing time.Duration as integer ns.
+constexpr DurationKey kDurationKeys[] = {
+    {"duration_ms", kNsPerMs},      {"elapsed_ms", kNsPerMs}, {"latency_ms", kNsPerMs},
+    {"took_ms", kNsPerMs},          {"response_time_ms", kNsPerMs},
+    {"responseTime", kNsPerMs},  // pino-http
+    {"duration_s", kNsPerSecond},   {"duration_us", kNsPerUs}, {"duration_ns", 1},
+};
+
+// Fields that name the operation a duration line measured, best first.
+constexpr std::string_view kSpanNameKeys[] = {"span", "stage", "operation", "op", "step", "tool", "event"};
+
+constexpr std::string_view kErrorKeys[] = {"error", "err"};
+
+std::string_view trim_right(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
+    text.remove_suffix(1);
+  return text;
+}
+
+bool looks_numeric(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+')) return false;
+  return true;
+}
+
+// Spans from log lines. A line that says how long something took is a finished
+// operation, so it is pushed twice: first as the LogRecord it is, then as a Span:
+//   duration = the first duration key on the line (kDurationKeys, or `duration`: seconds,
+//              ns for slog/logrus; strings like "250ms" are parsed as durations);
+//   end      = the line's time, so start = time - duration (time unknown: start 0 and
+//              kSpanStartUnknown);
+//   name     = the best of span/stage/operation/op/step/tool/event present as a string,
+//              else the message;
+//   service, trace_id, span_id = the log record's; attrs = the log record's fields;
+//   status   = error when severity >= ERROR or an `error`/`err` field is present and not
+//              null, false or ""; status_message = that error (its JSON text when it is
+//              an object), else the message. Otherwise unset: a log line cannot say "ok".
+class JsonlLogsLoader final : public Loader {
+ public:
+  explicit JsonlLogsLoader(JsonlKeyProfile profile) : profile_(std::move(profile)) {
+    const bool loguru = profile_.producer == LogProducer::kLoguru;
+    if (loguru) {
+      keys_.add("record", Role::kLoguruRecord);
+      keys_.add("text", Role::kLoguruText);
+    }
+    keys_.add(profile_.time_key, Role::kTime);
+    keys_.add(profile_.level_key, Role::kLevel);
+    keys_.add(profile_.message_key, Role::kMessage);
+    keys_.add(profile_.logger_key, Role::kLogger);
+    for (std::string_view key : kServiceKeys) keys_.add(key, Role::kService);
+    if (profile_.name_is_service) keys_.add("name", Role::kService);
+    for (std::string_view key : kTraceIdKeys) keys_.add(key, Role::kTraceId);
+    for (std::string_view key : kSpanIdKeys) keys_.add(key, Role::kSpanId);
+    keys_.add("duration", Role::kDuration, profile_.duration_is_ns ? 1 : kNsPerSecond);
+    for (const DurationKey& d : kDurationKeys) keys_.add(d.key, Role::kDuration, d.unit_ns);
+    int64_t rank = 0;
+    for (std::string_view key : kSpanNameKeys) keys_.add(key, Role::kSpanName, rank++);
+    for (std::string_view key : kErrorKeys) keys_.add(key, Role::kError);
+  }
+
+  Flow load(std::string_view text, const SourceRef& where, LoadContext& ctx, RecordSink& sink) override {
+    size_t start = skip_whitespace(text, 0);
+    if (start == text.size()) return Flow::kContinue;
+    if (text[start] != '{') throw DocumentError(0, "expected a JSON object");
+    text_ = text;
+    error_code error = ctx.parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc_);
+    if (error != SUCCESS)
+      throw DocumentError(0, fmt::format("expected a JSON object ({})", simdjson::error_message(error)));
+    od::object object;
+    check(doc_.get_object().get(object), "expected a JSON object");
+
+    reset();
+    for (auto result : object) {
+      od::field field;
+      check(std::move(result).get(field), "malformed JSON object");
+      std::string_view key;
+      check(read_key(field, key), "malformed JSON object");
+      read_field(key, field.value());
+    }
+    // On-Demand stops at the object's end: anything after it on the line is not ours.
+    const char* after = nullptr;
+    if (doc_.current_location().get(after) == SUCCESS && after != nullptr &&
+        skip_whitespace(text, static_cast<size_t>(after - text.data())) < text.size())
+      throw DocumentError(static_cast<uint64_t>(after - text.data()), "expected the end of the line after the object");
+
+    log_.fields = fields_;
+    log_.src = where;
+    log_.src.text = trim_right(text);
+    if (sink.on_log(log_) == Flow::kStop) return Flow::kStop;
+    if (!has_duration_) return Flow::kContinue;
+    return sink.on_span(make_span());
+  }
+
+ private:
+  void reset() {
+    log_ = LogRecord{};
+    fields_.clear();
+    has_duration_ = false;
+    duration_ns_ = 0;
+    span_name_ = {};
+    span_name_rank_ = std::numeric_limits<int64_t>::max();
+    failed_ = false;
+    error_text_ = {};
+  }
+
+  const Span& make_span() {
+    span_ = Span{};
+    span_.trace_id = log_.trace_id;
+    span_.span_id = log_.span_id;
+    span_.name = span_name_.empty() ? log_.message : span_name_;
+    span_.service = log_.service;
+    span_.duration_ns = duration_ns_;
+    if (log_.time_ns != 0) {
+      span_.start_ns = log_.time_ns - duration_ns_;
+    } else {
+      span_.flags |= kSpanStartUnknown;
+    }
+    if (failed_) {
+      span_.status = Status::kError;
+      span_.status_message = error_text_;
+    } else if (log_.severity >= kSeverityError) {
+      span_.status = Status::kError;
+      span_.status_message = log_.message;
+    }
+    span_.attrs = fields_;
+    span_.src = log_.src;
+    return span_;
+  }
+
+  void check(error_code error, std::string_view expected) {
+    if (error != SUCCESS) fail_at(doc_, text_, expected, error);
+  }
+
+  // The key's text: a view into the line when it has no escapes (almost always), else
+  // unescaped into the parser's string buffer.
+  static error_code read_key(od::field& field, std::string_view& key) {
+    const char* begin = field.key().raw();
+    const char* end = begin;
+    while (*end != '"' && *end != '\\') ++end;  // the closing quote is known to exist
+    if (*end == '"') {
+      key = std::string_view(begin, static_cast<size_t>(end - begin));
+      return SUCCESS;
+    }
+    return field.unescaped_key().get(key);
+  }
+
+  // A number's text as written ("30", "1736937000.123"), without trailing whitespace.
+  static std::string_view token_of(od::value& value) { return trim_right(value.raw_json_token()); }
+
+  void read_number(od::value& value, Value& out) {
+    od::number_type type;
+    check(value.get_number_type().get(type), "expected a number");
+    switch (type) {
+      case od::number_type::signed_integer: {
+        int64_t i = 0;
+        check(value.get_int64().get(i), "expected a number");
+        out = Value::of_int(i);
+        return;
+      }
+      case od::number_type::unsigned_integer: {
+        // Past int64: a double, as JavaScript producers meant it (even past uint64).
+        uint64_t u = 0;
+        if (value.get_uint64().get(u) == SUCCESS && u <= uint64_t(std::numeric_limits<int64_t>::max())) {
+          out = Value::of_int(static_cast<int64_t>(u));
+          return;
+        }
+        double d = 0;
+        check(value.get_double().get(d), "expected a number");
+        out = Value::of_double(d);
+        return;
+      }
+      case od::number_type::floating_point_number: {
+        double d = 0;
+        check(value.get_double().get(d), "expected a number");
+        out = Value::of_double(d);
+        return;
+      }
+    }
+  }
+
+  // Any JSON value, objects and arrays as their JSON text.
+  void read_any(od::value& value, Value& out) {
+    od::json_type type;
+    check(value.type().get(type), "expected a JSON value");
+    switch (type) {
+      case od::json_type::string: {
+        std::string_view s;
+        check(value.get_string().get(s), "expected a string");
+        out = Value::of_string(s);
+        return;
+      }
+      case od::json_type::number:
+        read_number(value, out);
+        return;
+      case od::json_type::boolean: {
+        bool b = false;
+        check(value.get_bool().get(b), "expected true or false");
+        out = Value::of_bool(b);
+        return;
+      }
+      case od::json_type::null: {
+        bool null = false;
+        check(value.is_null().get(null), "expected null");
+        if (!null) fail_at(doc_, text_, "expected null", SUCCESS);
+        out = Value{};
+        return;
+      }
+      case od::json_type::object: {
+        od::object object;
+        std::string_view raw;
+        check(value.get_object().get(object), "expected an object");
+        check(object.raw_json().get(raw), "expected an object");
+        out = Value::of_raw_json(trim_right(raw));
+        return;
+      }
+      case od::json_type::array: {
+        od::array array;
+        std::string_view raw;
+        check(value.get_array().get(array), "expected an array");
+        check(array.raw_json().get(raw), "expected an array");
+        out = Value::of_raw_json(trim_right(raw));
+        return;
+      }
+    }
+  }
+
+  void keep(std::string_view key, od::value& value) {
+    Value v;
+    read_any(value, v);
+    fields_.push_back({key, v});
+  }
+
+  void keep(std::string_view key, const Value& value) { fields_.push_back({key, value}); }
+
+  void read_field(std::string_view key, od::value& value) {
+    const KeyRule* rule = keys_.find(key);
+    if (rule == nullptr) return keep(key, value);
+    switch (rule->role) {
+      case Role::kTime: return read_time(key, value);
+      case Role::kLevel: return read_level(key, value);
+      case Role::kMessage: return read_message(value);
+      case Role::kLogger: return read_string_into(key, value, log_.logger);
+      case Role::kService: return read_string_into(key, value, log_.service);
+      case Role::kTraceId: return read_id_into(key, value, log_.trace_id);
+      case Role::kSpanId: return read_id_into(key, value, log_.span_id);
+      case Role::kLoguruRecord: return read_loguru_record(key, value);
+      case Role::kLoguruText: return;  // loguru's formatted line: record.* says it all
+      case Role::kDuration: return read_duration(key, value, rule->aux);
+      case Role::kSpanName: {
+        Value v;
+        read_any(value, v);
+        keep(key, v);
+        if (v.kind == ValueKind::kString && !v.text.empty() && rule->aux < span_name_rank_) {
+          span_name_ = v.text;
+          span_name_rank_ = rule->aux;
+        }
+        return;
+      }
+      case Role::kError: {
+        Value v;
+        read_any(value, v);
+        keep(key, v);
+        bool present = !(v.kind == ValueKind::kNull || (v.kind == ValueKind::kBool && !v.boolean) ||
+                         (v.kind == ValueKind::kString && v.text.empty()));
+        if (present && !failed_) {
+          failed_ = true;
+          if (v.kind == ValueKind::kString || v.kind == ValueKind::kRawJson) error_text_ = v.text;
+        }
+        return;
+      }
+    }
+  }
+
+  // Epoch numbers by magnitude, exactly from their text; ISO strings; numeric strings.
+  // A time that cannot be read stays a field, so nothing is lost.
+  void read_time(std::string_view key, od::value& value) {
+    od::json_type type;
+    check(value.type().get(type), "expected a JSON value");
+    if (type == od::json_type::number) {
+      if (std::optional<int64_t> ns = epoch_text_to_ns(token_of(value))) {
+        log_.time_ns = *ns;
+        return;
+      }
+    } else if (type == od::json_type::string) {
+      std::string_view s;
+      check(value.get_string().get(s), "expected a string");
+      std::optional<int64_t> ns = parse_timestamp_ns(s);
+      if (!ns && looks_numeric(s)) ns = epoch_text_to_ns(s);
+      if (ns) {
+        log_.time_ns = *ns;
+        return;
+      }
+      return keep(key, Value::of_string(s));
+    }
+    keep(key, value);
+  }
+
+  // Names ("warning", "INFO+2") or numbers on the file's scale; level_text as written.
+  void read_level(std::string_view key, od::value& value) {
+    od::json_type type;
+    check(value.type().get(type), "expected a JSON value");
+    if (type == od::json_type::string) {
+      std::string_view s;
+      check(value.get_string().get(s), "expected a string");
+      log_.level_text = s;
+      log_.severity = severity_from_text(s);
+      int64_t n = 0;
+      if (log_.severity == kSeverityUnknown && looks_numeric(s)) {
+        std::optional<int64_t> whole = decimal_to_ns(s, 1);
+        if (whole) n = *whole;
+        log_.severity = severity_from_number(n, profile_.numeric_levels);
+      }
+      return;
+    }
+    if (type == od::json_type::number) {
+      log_.level_text = token_of(value);
+      std::optional<int64_t> n = decimal_to_ns(log_.level_text, 1);
+      log_.severity = n ? severity_from_number(*n, profile_.numeric_levels) : kSeverityUnknown;
+      return;
+    }
+    keep(key, value);
+  }
+
+  void read_message(od::value& value) {
+    std::string_view token = token_of(value);  // before read_any consumes the value
+    Value v;
+    read_any(value, v);
+    switch (v.kind) {
+      case ValueKind::kString:
+      case ValueKind::kRawJson: log_.message = v.text; break;
+      case ValueKind::kNull: break;
+      default: log_.message = token; break;  // a number or bool, as written
+    }
+  }
+
+  // The first string under one of the role's keys fills it; later ones, and non-strings,
+  // stay fields.
+  void read_string_into(std::string_view key, od::value& value, std::string_view& slot) {
+    Value v;
+    read_any(value, v);
+    if (v.kind == ValueKind::kString && slot.empty()) slot = v.text;
+    else keep(key, v);
+  }
+
+  // Ids may be numbers (Datadog-style 64-bit ids): their text is the id.
+  void read_id_into(std::string_view key, od::value& value, std::string_view& slot) {
+    std::string_view token = token_of(value);
+    Value v;
+    read_any(value, v);
+    if (slot.empty() && v.kind == ValueKind::kString) slot = v.text;
+    else if (slot.empty() && v.kind == ValueKind::kInt) slot = token;
+    else keep(key, v);
+  }
+
+  void read_duration(std::string_view key, od::value& value, int64_t unit_ns) {
+    std::string_view token = token_of(value);
+    Value v;
+    read_any(value, v);
+    keep(key, v);
+    if (has_duration_) return;
+    std::optional<int64_t> ns;
+    if (v.kind == ValueKind::kInt || v.kind == ValueKind::kDouble) ns = decimal_to_ns(token, unit_ns);
+    else if (v.kind == ValueKind::kString) {
+      ns = parse_duration_ns(v.text);
+      if (!ns && looks_numeric(v.text)) ns = decimal_to_ns(v.text, unit_ns);
+    }
+    if (ns && *ns >= 0) {
+      has_duration_ = true;
+      duration_ns_ = *ns;
+    }
+  }
+
+  // loguru serialize=True: {"text": ..., "record": {"message", "level": {"name", "no"},
+  // "time": {"repr", "timestamp"}, "name", "extra": {...}, "function", "line", ...}}.
+  // extra's keys are the user's bound fields: they get the same roles as top-level keys.
+  void read_loguru_record(std::string_view key, od::value& value) {
+    od::json_type type;
+    check(value.type().get(type), "expected a JSON value");
+    if (type != od::json_type::object) return keep(key, value);
+    od::object record;
+    check(value.get_object().get(record), "expected an object");
+    int64_t level_no = 0;
+    for (auto result : record) {
+      od::field field;
+      check(std::move(result).get(field), "malformed JSON object");
+      std::string_view name;
+      check(read_key(field, name), "malformed JSON object");
+      od::value& v = field.value();
+      if (name == "message") read_message(v);
+      else if (name == "level") read_loguru_level(name, v, level_no);
+      else if (name == "time") read_loguru_time(name, v);
+      else if (name == "name") read_string_into(name, v, log_.logger);
+      else if (name == "extra") read_loguru_extra(name, v);
+      else keep(name, v);
+    }
+    if (log_.severity == kSeverityUnknown && level_no > 0)
+      log_.severity = severity_from_number(level_no, NumericLevels::kPython);
+  }
+
+  void read_loguru_level(std::string_view key, od::value& value, int64_t& level_no) {
+    od::json_type type;
+    check(value.type().get(type), "expected a JSON value");
+    if (type != od::json_type::object) return read_level(key, value);
+    od::object level;
+    check(value.get_object().get(level), "expected an object");
+    for (auto result : level) {
+      od::field field;
+      check(std::move(result).get(field), "malformed JSON object");
+      std::string_view name;
+      check(read_key(field, name), "malformed JSON object");
+      if (name == "name") {
+        Value v;
+        read_any(field.value(), v);
+        if (v.kind == ValueKind::kString) {
+          log_.level_text = v.text;
+          log_.severity = severity_from_text(v.text);
+        }
+      } else if (name == "no") {
+        Value v;
+        read_any(field.value(), v);
+        if (v.kind == ValueKind::kInt) level_no = v.integer;
+      }
+    }
+  }
+
+  void read_loguru_time(std::string_view key, od::value& value) {
+    od::json_type type;
+    check(value.type().get(type), "expected a JSON value");
+    if (type != od::json_type::object) return read_time(key, value);
+    od::object time;
+    check(value.get_object().get(time), "expected an object");
+    std::optional<int64_t> from_repr;
+    for (auto result : time) {
+      od::field field;
+      check(std::move(result).get(field), "malformed JSON object");
+      std::string_view name;
+      check(read_key(field, name), "malformed JSON object");
+      od::value& v = field.value();
+      od::json_type t;
+      check(v.type().get(t), "expected a JSON value");
+      if (name == "timestamp" && t == od::json_type::number) {
+        if (std::optional<int64_t> ns = decimal_to_ns(token_of(v), kNsPerSecond)) log_.time_ns = *ns;
+      } else if (name == "repr" && t == od::json_type::string) {
+        std::string_view s;
+        check(v.get_string().get(s), "expected a string");
+        from_repr = parse_timestamp_ns(s);
+      }
+    }
+    if (log_.time_ns == 0 && from_repr) log_.time_ns = *from_repr;
+  }
+
+  void read_loguru_extra(std::string_view key, od::value& value) {
+    od::json_type type;
+    check(value.type().get(type), "expected a JSON value");
+    if (type != od::json_type::object) return keep(key, value);
+    od::object extra;
+    check(value.get_object().get(extra), "expected an object");
+    for (auto result : extra) {
+      od::field field;
+      check(std::move(result).get(field), "malformed JSON object");
+      std::string_view name;
+      check(read_key(field, name), "malformed JSON object");
+      read_field(name, field.value());
+    }
+  }
+
+  JsonlKeyProfile profile_;
+  KeyTable keys_;
+
+  // Reused for every line: no allocation per line once the vector has grown.
+  od::document doc_;
+  std::string_view text_;
+  std::vector<Attr> fields_;
+  LogRecord log_;
+  Span span_;
+  bool has_duration_ = false;
+  int64_t duration_ns_ = 0;
+  std::string_view span_name_;
+  int64_t span_name_rank_ = 0;
+  bool failed_ = false;
+  std::string_view error_text_;
+};
+
+constexpr std::string_view kSniffKeys[] = {"msg",      "message", "event",   "level",      "levelname", "time",
+                                           "ts",       "timestamp", "asctime", "@timestamp", "severity",
+                                           "record.message"};
+
+}  // namespace
+
+bool sniff_jsonl_logs(const InputHead& head) {
+  if (head.first.first_byte() != '{') return false;
+  bool single_line = head.whole && head.framing == Framing::kDocument && head.first.value_end() > 0 &&
+                     head.bytes.substr(0, head.first.value_end()).find('\n') == std::string_view::npos;
+  if (head.framing != Framing::kLines && !single_line) return false;
+  for (std::string_view key : kSniffKeys)
+    if (head.first.has(key)) return true;
+  return false;
+}
+
+std::unique_ptr<Loader> make_jsonl_logs_loader(const InputHead& head) {
+  return std::make_unique<JsonlLogsLoader>(detect_jsonl_profile(head));
+}
+
+}  // namespace trace::formats

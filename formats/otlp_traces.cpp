@@ -1,0 +1,241 @@
+#include "formats/otlp_traces.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "formats/otlp_common.h"
+#include "src/errors.h"
+
+namespace trace::formats {
+
+namespace {
+
+constexpr std::string_view kSpanKindNames[] = {"UNSPECIFIED", "INTERNAL", "SERVER",
+                                               "CLIENT",      "PRODUCER", "CONSUMER"};
+constexpr std::string_view kStatusCodeNames[] = {"UNSET", "OK", "ERROR"};
+
+// Where one event's attributes sit in event_attrs_: indexes, because the vector may
+// still grow while later events of the span are read.
+struct AttrRange {
+  size_t begin = 0;
+  size_t count = 0;
+};
+
+// Reads one ExportTraceServiceRequest (= TracesData) per load(): a whole file, or one
+// line of the collector's file exporter. Spans are pushed as they are parsed, so the
+// views they hold (strings in simdjson's buffer, our scratch strings) only need to
+// last until the next document.
+//
+// Field order: JSON objects are unordered, and a ResourceSpans may list `resource`
+// after `scopeSpans` (a ScopeSpans its `scope` after `spans`). Every span needs the
+// resource, so the loader first looks the resource up with find_field_unordered(),
+// then rewinds the object and walks its fields once. When `resource` comes first, as
+// every exporter we know writes it, the look-up costs one key comparison; otherwise it
+// is one extra skim over the object's structure, not a second parse.
+class OtlpTracesLoader final : public Loader {
+ public:
+  Flow load(std::string_view text, const SourceRef& where, LoadContext& ctx, RecordSink& sink) override {
+    where_ = where;
+    sink_ = &sink;
+    scratch_.rewind(0);
+    if (auto error = ctx.parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING)
+                         .get(doc_)) {
+      if (error == simdjson::UNCLOSED_STRING) {
+        throw DocumentError(text.size(), "expected a closing '\"', found the end of the text");
+      }
+      throw DocumentError(0, fmt::format("expected a JSON text ({})", simdjson::error_message(error)));
+    }
+    OtlpReader reader(doc_, text, scratch_);
+    od::object root;
+    if (auto error = doc_.get_object().get(root)) {
+      // simdjson checks the outermost brackets first, so a cut-off text ends up here.
+      if (error != simdjson::INCORRECT_TYPE) reader.fail("expected a closing '}' or ']'", error);
+      size_t start = std::min(text.find_first_not_of(" \t\r\n"), text.size());
+      throw DocumentError(start, fmt::format("expected an OTLP traces request (a JSON object with resourceSpans), found {}",
+                                             describe_json(text.substr(start, 64))));
+    }
+    bool keep_going = reader.for_each_field(root, "the request", [&](std::string_view key, od::value value) {
+      if (key != "resourceSpans") return true;
+      return reader.for_each_element(value, "resourceSpans", [&](od::value element) {
+        return read_resource_spans(reader, element);
+      });
+    });
+    if (!keep_going) return Flow::kStop;
+    // After the root object simdjson has no position left, unless more JSON follows.
+    const char* after = nullptr;
+    if (doc_.current_location().get(after) == simdjson::SUCCESS) {
+      reader.fail("expected the end of the text after the request object", simdjson::SUCCESS);
+    }
+    return Flow::kContinue;
+  }
+
+ private:
+  bool read_resource_spans(const OtlpReader& reader, od::value value) {
+    od::object object = reader.get_object(value, "ResourceSpans");
+    resource_attrs_.clear();
+    od::value resource;
+    auto error = object.find_field_unordered("resource").get(resource);
+    if (error == simdjson::SUCCESS) {
+      reader.read_resource(resource, resource_attrs_);
+    } else if (error != simdjson::NO_SUCH_FIELD) {
+      reader.fail("expected a field or '}' in ResourceSpans", error);
+    }
+    if (auto reset_error = object.reset().error()) reader.fail("expected ResourceSpans", reset_error);
+    service_ = service_name(resource_attrs_);
+
+    return reader.for_each_field(object, "ResourceSpans", [&](std::string_view key, od::value v) {
+      // instrumentationLibrarySpans: OTLP before 0.15 (and old Jaeger v3 output).
+      bool legacy = key == "instrumentationLibrarySpans";
+      if (key != "scopeSpans" && !legacy) return true;
+      return reader.for_each_element(v, key, [&](od::value element) {
+        return read_scope_spans(reader, element, legacy);
+      });
+    });
+  }
+
+  bool read_scope_spans(const OtlpReader& reader, od::value value, bool legacy) {
+    std::string_view what = legacy ? "InstrumentationLibrarySpans" : "ScopeSpans";
+    od::object object = reader.get_object(value, what);
+    scope_name_ = {};
+    scope_version_ = {};
+    od::value scope;
+    auto error = object.find_field_unordered(legacy ? "instrumentationLibrary" : "scope").get(scope);
+    if (error == simdjson::SUCCESS) {
+      reader.for_each_field(scope, "InstrumentationScope", [&](std::string_view key, od::value v) {
+        if (key == "name") {
+          scope_name_ = reader.read_string(v, "scope.name");
+        } else if (key == "version") {
+          scope_version_ = reader.read_string(v, "scope.version");
+        }
+      });
+    } else if (error != simdjson::NO_SUCH_FIELD) {
+      reader.fail(fmt::format("expected a field or '}}' in {}", what), error);
+    }
+    if (auto reset_error = object.reset().error()) reader.fail(fmt::format("expected {}", what), reset_error);
+
+    return reader.for_each_field(object, what, [&](std::string_view key, od::value v) {
+      if (key != "spans") return true;
+      return reader.for_each_element(v, "spans", [&](od::value element) { return read_span(reader, element); });
+    });
+  }
+
+  // Returns false when the sink asked to stop.
+  bool read_span(const OtlpReader& reader, od::value value) {
+    span_ = Span{};
+    attrs_.clear();
+    events_.clear();
+    event_ranges_.clear();
+    event_attrs_.clear();
+    size_t scratch_mark = scratch_.mark();
+    int64_t start = 0;
+    int64_t end = 0;
+
+    reader.for_each_field(value, "Span", [&](std::string_view key, od::value v) {
+      if (key == "traceId") {
+        span_.trace_id = reader.read_id(v, key, trace_id_);
+      } else if (key == "spanId") {
+        span_.span_id = reader.read_id(v, key, span_id_);
+      } else if (key == "parentSpanId") {
+        std::string_view parent = reader.read_id(v, key, parent_id_);
+        span_.parent_id = is_null_id(parent) ? std::string_view() : parent;
+      } else if (key == "name") {
+        span_.name = reader.read_string(v, key);
+      } else if (key == "kind") {
+        span_.kind = static_cast<SpanKind>(reader.read_enum(v, key, "SPAN_KIND_", kSpanKindNames, 6, 0));
+      } else if (key == "startTimeUnixNano") {
+        start = reader.read_int64(v, key);
+      } else if (key == "endTimeUnixNano") {
+        end = reader.read_int64(v, key);
+      } else if (key == "attributes") {
+        reader.read_attributes(v, key, attrs_);
+      } else if (key == "events") {
+        read_events(reader, v);
+      } else if (key == "status") {
+        read_status(reader, v);
+      }
+    });
+
+    // Scope name and version travel as attributes, as Jaeger and Tempo show them.
+    if (!scope_name_.empty()) attrs_.push_back({"otel.scope.name", Value::of_string(scope_name_)});
+    if (!scope_version_.empty()) attrs_.push_back({"otel.scope.version", Value::of_string(scope_version_)});
+    for (size_t i = 0; i < events_.size(); ++i)
+      events_[i].attrs = Attrs(event_attrs_.data() + event_ranges_[i].begin, event_ranges_[i].count);
+
+    span_.attrs = attrs_;
+    span_.events = events_;
+    span_.resource_attrs = resource_attrs_;
+    span_.service = service_;
+    span_.src = where_;
+    span_.start_ns = start;
+    if (start == 0) span_.flags |= kSpanStartUnknown;
+    if (end == 0) span_.flags |= kSpanIncomplete;
+    // An end before the start (clock skew between hosts) reads as zero length rather
+    // than a negative duration every analyzer would have to guard against.
+    if (start != 0 && end != 0) span_.duration_ns = end >= start ? end - start : 0;
+
+    Flow flow = sink_->on_span(span_);
+    scratch_.rewind(scratch_mark);
+    return flow == Flow::kContinue;
+  }
+
+  void read_events(const OtlpReader& reader, od::value value) {
+    reader.for_each_element(value, "events", [&](od::value element) {
+      SpanEvent event;
+      AttrRange range{event_attrs_.size(), 0};
+      reader.for_each_field(element, "Event", [&](std::string_view key, od::value v) {
+        if (key == "timeUnixNano") {
+          event.time_ns = reader.read_int64(v, key);
+        } else if (key == "name") {
+          event.name = reader.read_string(v, "event name");
+        } else if (key == "attributes") {
+          reader.read_attributes(v, key, event_attrs_);
+        }
+      });
+      range.count = event_attrs_.size() - range.begin;
+      events_.push_back(event);
+      event_ranges_.push_back(range);
+    });
+  }
+
+  // An `exception` event does not make a span an error: only status.code does (the
+  // exception may have been handled).
+  void read_status(const OtlpReader& reader, od::value value) {
+    reader.for_each_field(value, "Status", [&](std::string_view key, od::value v) {
+      if (key == "code") {
+        span_.status = static_cast<Status>(reader.read_enum(v, "status.code", "STATUS_CODE_", kStatusCodeNames, 3, 0));
+      } else if (key == "message") {
+        span_.status_message = reader.read_string(v, "status.message");
+      }
+    });
+  }
+
+  od::document doc_;
+  ScratchStrings scratch_;
+  SourceRef where_;
+  RecordSink* sink_ = nullptr;
+
+  std::vector<Attr> resource_attrs_;
+  std::string_view service_;
+  std::string_view scope_name_;
+  std::string_view scope_version_;
+
+  Span span_;
+  std::vector<Attr> attrs_;
+  std::vector<SpanEvent> events_;
+  std::vector<AttrRange> event_ranges_;
+  std::vector<Attr> event_attrs_;
+  std::string trace_id_, span_id_, parent_id_;
+};
+
+}  // namespace
+
+bool sniff_otlp_traces(const InputHead& head) { return head.first.has("resourceSpans"); }
+
+std::unique_ptr<Loader> make_otlp_traces_loader(const InputHead& /*head*/) {
+  return std::make_unique<OtlpTracesLoader>();
+}
+
+}  // namespace trace::formats
