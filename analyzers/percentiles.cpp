@@ -48,8 +48,9 @@ int64_t interpolate(ProgressiveSelect& select, size_t n, double p) {
   // hi >= lo, and their distance always fits in uint64 even when the int64 difference
   // would not.
   uint64_t gap = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-  auto step = static_cast<uint64_t>(std::llround(frac * static_cast<double>(gap)));
-  if (step > gap) step = gap;
+  // std::round is half away from zero; the offset is never negative, so halves go up.
+  double offset = std::round(frac * static_cast<double>(gap));
+  uint64_t step = offset >= static_cast<double>(gap) ? gap : static_cast<uint64_t>(offset);
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + step);
 }
 

@@ -350,7 +350,7 @@ struct WarnSpec {
 };
 constexpr WarnSpec kWarnings[] = {
     {"retrying after rate limit", "retry_after_ms"},
-    {"slow upstream response", "elapsed_ms"},
+    {"slow upstream response", "threshold_ms"},
     {"token budget nearly exhausted", "tokens_left"},
     {"falling back to secondary provider", "attempt"},
 };

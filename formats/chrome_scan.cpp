@@ -13,6 +13,11 @@ namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
 
+// Times are kept within ±4e18 ns (±126 years around 1970) so that a base plus a
+// timestamp plus a duration never overflows int64.
+constexpr int64_t kMaxMicros = 4'000'000'000'000'000;
+constexpr double kMaxNs = 4e18;
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string_view unquote(std::string_view token) {
@@ -28,9 +33,9 @@ bool parse_double(std::string_view s, double& out) {
 // A number of ns given as an integer, or failing that as a double.
 bool parse_ns(std::string_view s, int64_t& ns) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), ns);
-  if (ec == std::errc() && end == s.data() + s.size()) return true;
+  if (ec == std::errc() && end == s.data() + s.size()) return ns >= -kMaxNs && ns <= kMaxNs;
   double d = 0;
-  if (!parse_double(s, d) || std::fabs(d) >= 9.2e18) return false;
+  if (!parse_double(s, d) || std::fabs(d) > kMaxNs) return false;
   ns = std::llround(d);
   return true;
 }
@@ -38,7 +43,7 @@ bool parse_ns(std::string_view s, int64_t& ns) {
 bool parse_micros(std::string_view s, int64_t& ns) {
   if (micros_text_to_ns(s, ns)) return true;
   double d = 0;
-  if (!parse_double(s, d) || std::fabs(d) >= 9.2e15) return false;
+  if (!parse_double(s, d) || std::fabs(d) * 1000 > kMaxNs) return false;
   ns = std::llround(d * 1000);
   return true;
 }
@@ -53,7 +58,7 @@ bool micros_text_to_ns(std::string_view token, int64_t& ns) {
   int64_t whole = 0;
   for (; i < token.size() && is_digit(token[i]); ++i) {
     whole = whole * 10 + (token[i] - '0');
-    if (whole > 9'000'000'000'000'000) return false;  // past int64 once in ns
+    if (whole > kMaxMicros) return false;
   }
   int64_t fraction = 0;  // the first three fractional digits: ns
   int digits = 0;

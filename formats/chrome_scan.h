@@ -48,7 +48,8 @@ class ChromeEventScanner {
 
 // Converts a JSON number of microseconds to ns exactly from its decimal text ("1234.5678"
 // -> 1234568, rounding half away from zero), so that epoch-µs timestamps keep every ns a
-// double would lose. False when `token` is not a plain decimal (exponents: use a double).
+// double would lose. False when `token` is not a plain decimal (exponents: use a double)
+// or is beyond ±4e15 µs.
 bool micros_text_to_ns(std::string_view token, int64_t& ns);
 
 }  // namespace trace::formats

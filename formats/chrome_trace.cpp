@@ -74,7 +74,8 @@ bool read_micros(od::value value, int64_t& ns) {
   if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::number) return false;
   if (micros_text_to_ns(trim_right(value.raw_json_token()), ns)) return true;
   double d = 0;
-  if (value.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) >= 9.2e15) return false;
+  // Same range as micros_text_to_ns: ±4e15 µs.
+  if (value.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) > 4e15) return false;
   ns = std::llround(d * 1000);
   return true;
 }
@@ -143,6 +144,33 @@ simdjson::error_code read_value(od::value value, Value& out) {
   return simdjson::INCORRECT_TYPE;
 }
 
+enum class HeadField { kOther, kPh, kTs, kDur, kPid, kTid, kName, kScope };
+
+// The keys the first pass reads, compared raw: cheaper than unescaping every key, and
+// nobody escapes these.
+HeadField classify(od::raw_json_string key) {
+  switch (key.raw()[0]) {
+    case 'p':
+      if (key.unsafe_is_equal("ph")) return HeadField::kPh;
+      if (key.unsafe_is_equal("pid")) return HeadField::kPid;
+      break;
+    case 't':
+      if (key.unsafe_is_equal("ts")) return HeadField::kTs;
+      if (key.unsafe_is_equal("tid")) return HeadField::kTid;
+      break;
+    case 'd':
+      if (key.unsafe_is_equal("dur")) return HeadField::kDur;
+      break;
+    case 'n':
+      if (key.unsafe_is_equal("name")) return HeadField::kName;
+      break;
+    case 's':
+      if (key.unsafe_is_equal("s")) return HeadField::kScope;
+      break;
+  }
+  return HeadField::kOther;
+}
+
 // A slice contains another that starts before it ends and ends no later. A slice that
 // starts exactly where a slice ends follows it, so zero-length slices contain nothing.
 bool contains(const Item& parent, const Item& child) {
@@ -158,8 +186,12 @@ class ChromeTraceLoader : public Loader {
     threads_.clear();
     thread_ids_.clear();
     process_names_.clear();
+    last_thread_ = kNoItem;
     line_ = where.line;
     line_pos_ = 0;
+    // A guess at the event count saves copying the items as they grow; an event is
+    // rarely under 128 bytes, and reserved pages never touched cost nothing.
+    items_.reserve(text.size() / 128);
 
     // Pass 1: every event once, in file order: B/E pairing, metadata, one Item per span.
     ChromeEventScanner scanner(text);
@@ -196,6 +228,14 @@ class ChromeTraceLoader : public Loader {
   }
 
   uint32_t thread_index(std::string_view pid, std::string_view tid) {
+    // Events of one thread usually come in runs.
+    if (last_thread_ < threads_.size() && threads_[last_thread_].pid == pid && threads_[last_thread_].tid == tid)
+      return last_thread_;
+    last_thread_ = find_thread(pid, tid);
+    return last_thread_;
+  }
+
+  uint32_t find_thread(std::string_view pid, std::string_view tid) {
     key_.assign(pid);
     key_.push_back('\0');
     key_.append(tid);
@@ -214,29 +254,29 @@ class ChromeTraceLoader : public Loader {
     if (auto error = doc.get_object().get(object)) fail_at(doc, text_, "expected an event object", error);
     for (auto result : object) {
       od::field field;
-      std::string_view key;
       if (auto error = std::move(result).get(field)) fail_at(doc, text_, "malformed event", error);
-      if (auto error = field.unescaped_key().get(key)) fail_at(doc, text_, "malformed event", error);
+      HeadField key = classify(field.key());
+      if (key == HeadField::kOther) continue;
       od::value value = field.value();
-      if (key == "ph") {
+      if (key == HeadField::kPh) {
         if (value.get_string().get(head.ph) != simdjson::SUCCESS)
           throw DocumentError(offset_of(value.raw_json_token().data()), "expected ph as a string");
-      } else if (key == "ts") {
+      } else if (key == HeadField::kTs) {
         head.has_ts = read_micros(value, head.ts_ns);
         if (!head.has_ts) head.bad_ts = offset_of(value.raw_json_token().data());
-      } else if (key == "dur") {
+      } else if (key == HeadField::kDur) {
         head.dur_at = offset_of(value.raw_json_token().data());
         head.has_dur = read_micros(value, head.dur_ns);
         if (!head.has_dur) head.bad_dur = head.dur_at;
-      } else if (key == "pid" || key == "tid") {
-        std::string_view& id = key == "pid" ? head.pid : head.tid;
-        if (!read_id(value, id))
+      } else if (key == HeadField::kPid || key == HeadField::kTid) {
+        bool pid = key == HeadField::kPid;
+        if (!read_id(value, pid ? head.pid : head.tid))
           throw DocumentError(offset_of(value.raw_json_token().data()),
-                              fmt::format("expected {} as a number or a string", key));
-      } else if (key == "name") {
+                              pid ? "expected pid as a number or a string" : "expected tid as a number or a string");
+      } else if (key == HeadField::kName) {
         // Only metadata needs it here; pass 2 reads it again.
         if (value.get_string().get(head.name) != simdjson::SUCCESS) head.name = {};
-      } else if (key == "s") {
+      } else {
         if (value.get_string().get(head.scope) != simdjson::SUCCESS) head.scope = {};
       }
     }
@@ -257,6 +297,7 @@ class ChromeTraceLoader : public Loader {
       default: return;  // counters, flows, async, samples, objects, memory dumps: not spans
     }
     if (!head.has_ts) throw DocumentError(head.bad_ts.value_or(offset), "expected ts as a number");
+    if (items_.size() >= kNoItem) throw DocumentError(offset, "too many events (over 4 billion spans)");
     Item item;
     item.start_ns = head.ts_ns;
     item.end_ns = head.ts_ns;
@@ -353,15 +394,15 @@ class ChromeTraceLoader : public Loader {
     if (auto error = doc.get_object().get(object)) fail_at(doc, text_, "expected an event object", error);
     for (auto result : object) {
       od::field field;
-      std::string_view key;
       if (auto error = std::move(result).get(field)) fail_at(doc, text_, "malformed event", error);
-      if (auto error = field.unescaped_key().get(key)) fail_at(doc, text_, "malformed event", error);
+      od::raw_json_string key = field.key();
       od::value value = field.value();
-      if (key == "name" || key == "cat") {
-        std::string_view& target = key == "name" ? name_ : cat_;
+      bool is_name = key.unsafe_is_equal("name");
+      if (is_name || key.unsafe_is_equal("cat")) {
+        std::string_view& target = is_name ? name_ : cat_;
         std::string_view s;
         if (value.get_string().get(s) == simdjson::SUCCESS && (!merge || target.empty())) target = s;
-      } else if (key == "args") {
+      } else if (key.unsafe_is_equal("args")) {
         od::object args;
         if (value.get_object().get(args) != simdjson::SUCCESS) continue;  // args must be an object; ignore others
         for (auto arg_result : args) {
@@ -440,6 +481,7 @@ class ChromeTraceLoader : public Loader {
   std::unordered_map<std::string, uint32_t> thread_ids_;
   std::unordered_map<std::string, std::string> process_names_;
   std::string key_;
+  uint32_t last_thread_ = kNoItem;
   uint64_t line_ = 0;
   uint64_t line_pos_ = 0;
 

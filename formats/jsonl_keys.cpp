@@ -53,7 +53,7 @@ bool vote(const JsonPrefix& line, LogProducer& producer) {
   else if (line.has("v") && is_number("level") && msg) producer = LogProducer::kBunyan;
   else if (is_number("level") && is_number("time") && msg) producer = LogProducer::kPino;
   else if (is_number("ts") && msg) producer = LogProducer::kZap;
-  else if (line.has("levelname") || line.has("asctime")) producer = LogProducer::kPythonJson;
+  else if (line.has("levelname") || line.has("asctime") || line.has("levelno")) producer = LogProducer::kPythonJson;
   else if (line.has("event") && !msg && !line.has("message")) producer = LogProducer::kStructlog;
   else if (is_string("time") && is_string("level") && msg)
     producer = has_lower_case(line.scalar("level")) ? LogProducer::kLogrus : LogProducer::kSlog;

@@ -251,12 +251,7 @@ class JsonlLogsLoader final : public Loader {
         return;
       }
       case od::number_type::unsigned_integer: {
-        // Past int64: a double, as JavaScript producers meant it (even past uint64).
-        uint64_t u = 0;
-        if (value.get_uint64().get(u) == SUCCESS && u <= uint64_t(std::numeric_limits<int64_t>::max())) {
-          out = Value::of_int(static_cast<int64_t>(u));
-          return;
-        }
+        // Only integers past INT64_MAX get here (even past UINT64_MAX): keep them as doubles.
         double d = 0;
         check(value.get_double().get(d), "expected a number");
         out = Value::of_double(d);

@@ -11,6 +11,8 @@ namespace trace::output::detail {
 
 namespace {
 
+const Cell kMissing;
+
 void append_escaped(std::string_view text, CellEscape escape, std::string& out) {
   for (char ch : text) {
     auto c = static_cast<unsigned char>(ch);
@@ -108,14 +110,13 @@ HumanTable layout_human(const Table& table, CellEscape escape) {
   human.rows.reserve(table.rows.size());
   for (const Row& row : table.rows) {
     std::vector<HumanCell>& cells = human.rows.emplace_back(n);
-    for (size_t c = 0; c < n && c < row.size(); ++c) {
+    for (size_t c = 0; c < n; ++c) {
       const Column& column = table.columns[c];
-      cells[c].text = format_cell(row[c], column.kind, escape);
-      cells[c].alert = column.alert_if_positive && is_positive(row[c]);
-    }
-    for (size_t c = row.size(); c < n; ++c) cells[c].text = "-";
-    for (size_t c = 0; c < n; ++c)
+      const Cell& cell = c < row.size() ? row[c] : kMissing;
+      cells[c].text = format_cell(cell, column.kind, escape);
+      cells[c].alert = column.alert_if_positive && is_positive(cell);
       human.widths[c] = std::max(human.widths[c], display_width(cells[c].text));
+    }
   }
   return human;
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "formats/chrome_scan.h"
@@ -36,6 +38,20 @@ std::string load_error(const std::string& text) {
     return e.what();
   }
   return "<no error>";
+}
+
+std::string read_sample(const std::string& name) {
+  std::ifstream in(std::string(TRACE_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const OwnedSpan& with_id(const std::vector<OwnedSpan>& spans, const std::string& id) {
+  for (const OwnedSpan& span : spans)
+    if (span.span_id == id) return span;
+  FAIL("no span with id " << id);
+  throw;
 }
 
 bool sniffs(const std::string& text) {
@@ -307,6 +323,13 @@ TEST_CASE("chrome: a ts that is not a number is an error at the value", "[chrome
         "input.json:1:36: expected dur as a number");
 }
 
+TEST_CASE("chrome: a ts beyond 4e15 microseconds is refused rather than overflowing", "[chrome]") {
+  CHECK(load_error(R"([{"name":"a","ph":"X","ts":1e300,"dur":1,"pid":1,"tid":1}])") ==
+        "input.json:1:28: expected ts as a number");
+  CHECK(load_error(R"([{"name":"a","ph":"i","ts":4000000000000001.5,"pid":1,"tid":1}])") ==
+        "input.json:1:28: expected ts as a number");
+}
+
 TEST_CASE("chrome: metadata and skipped phases need no ts", "[chrome]") {
   CHECK(load(R"([{"name":"thread_name","ph":"M","pid":1,"tid":1,"args":{"name":"main"}},{"ph":"C","name":"c"}])").empty());
 }
@@ -342,7 +365,7 @@ TEST_CASE("chrome: string pids and tids key tracks like numbers", "[chrome]") {
   CHECK(named(spans, "b").parent_id == "renderer:main:0");
   CHECK(named(spans, "c").service == "worker");
   CHECK(load_error(R"([{"name":"a","ph":"X","ts":0,"dur":10,"pid":true,"tid":1}])") ==
-        "input.json:1:44: expected pid as a number or a string");
+        "input.json:1:45: expected pid as a number or a string");
 }
 
 TEST_CASE("chrome: counter, flow, async, sample, object and memory events are skipped", "[chrome]") {
@@ -369,7 +392,7 @@ TEST_CASE("chrome: counter, flow, async, sample, object and memory events are sk
 
 TEST_CASE("chrome: an array element that is not an object is an error", "[chrome]") {
   CHECK(load_error(R"([{"name":"a","ph":"X","ts":1,"dur":1,"pid":1,"tid":1}, 5])") ==
-        "input.json:1:55: expected an event object");
+        "input.json:1:56: expected an event object");
 }
 
 TEST_CASE("chrome: events not separated by commas are an error", "[chrome]") {
@@ -381,7 +404,7 @@ TEST_CASE("chrome: malformed JSON inside an event is an error located in it", "[
   CHECK(load_error(R"([{"name":"a","ph":"X","ts":1,"dur":1,"pid":1,"tid":1,"args":{"a":tru}}])") ==
         "input.json:1:66: malformed args (The JSON element does not have the requested type.)");
   CHECK(load_error(R"([{"name":"a","ph":"X" "ts":1}])") ==
-        "input.json:1:22: malformed event (TAPE_ERROR: JSON document has an improper structure: "
+        "input.json:1:23: malformed event (The JSON document has an improper structure: "
         "missing or superfluous commas, braces, missing keys, etc.)");
 }
 
@@ -398,4 +421,72 @@ TEST_CASE("chrome: an object form cut off inside traceEvents is an error", "[chr
 
 TEST_CASE("chrome: text after the trace is an error", "[chrome]") {
   CHECK(load_error(R"({"traceEvents":[]} x)") == "input.json:1:20: unexpected text after the end of the trace");
+}
+
+TEST_CASE("chrome: the agent worker sample nests four levels under clang's clock", "[chrome]") {
+  trace::testing::Loaded loaded = load_text(read_sample("chrome_trace.json"), "", "chrome_trace.json");
+  CHECK(loaded.format == "chrome");
+  const auto& spans = loaded.records.spans;
+  REQUIRE(spans.size() == 32);
+  const OwnedSpan& run = with_id(spans, "7:1:0");
+  CHECK(run.name == "agent.run");
+  CHECK(run.parent_id == "");
+  CHECK(run.service == "agent-worker");
+  CHECK(run.trace_id == "pid:7");
+  CHECK(run.start_ns == 1'736'937'000'123'456'000);
+  CHECK(run.duration_ns == 6'204'510'750);
+  CHECK(run.flags == 0);
+  CHECK(run.attr("thread.name") == "main");
+  CHECK(run.line == 2);
+  CHECK(with_id(spans, "7:1:1").parent_id == "7:1:0");  // plan
+  const OwnedSpan& llm = with_id(spans, "7:1:3");
+  CHECK(llm.name == "llm_call");
+  CHECK(llm.parent_id == "7:1:1");
+  CHECK(llm.attr("model") == "gpt-4o-mini");
+  CHECK(llm.attr("input_tokens") == "1240");
+  CHECK(llm.attr("output_tokens") == "188");
+  CHECK(with_id(spans, "7:1:4").parent_id == "7:1:3");   // tokenize
+  CHECK(with_id(spans, "7:1:8").parent_id == "7:1:1");   // parse_output after the call
+  CHECK(with_id(spans, "7:1:11").parent_id == "7:1:10");  // web search inside retrieve
+  CHECK(with_id(spans, "7:2:6").parent_id == "7:2:5");   // dns inside the io thread's request
+  CHECK(with_id(spans, "7:2:6").attr("thread.name") == "io");
+  CHECK(with_id(spans, "7:2:12").flags == kSpanInstant);  // cache_miss, between requests
+  CHECK(with_id(spans, "7:2:12").parent_id == "");
+  const OwnedSpan& failed = with_id(spans, "7:1:25");
+  CHECK(failed.name == "tool:web_search");
+  CHECK(failed.parent_id == "7:1:0");
+  CHECK(failed.status == trace::Status::kError);
+  CHECK(failed.status_message == "HTTP 429: rate limited");
+  int errors = 0;
+  for (const OwnedSpan& span : spans) errors += span.status == trace::Status::kError;
+  CHECK(errors == 1);
+}
+
+TEST_CASE("chrome: the streamed tool-runner sample ends without a bracket, one B open", "[chrome]") {
+  trace::testing::Loaded loaded = load_text(read_sample("chrome_trace_array.json"), "", "chrome_trace_array.json");
+  CHECK(loaded.format == "chrome");
+  const auto& spans = loaded.records.spans;
+  REQUIRE(spans.size() == 15);
+  const OwnedSpan& first = with_id(spans, "12:1:3");
+  CHECK(first.name == "handle_request");
+  CHECK(first.service == "tool-runner");
+  CHECK(first.attr("thread.name") == "dispatcher");
+  CHECK(first.start_ns == 88'123'456'000);
+  CHECK(first.duration_ns == 604'144'000);
+  CHECK(first.attr("status") == "ok");
+  CHECK(first.attr("request_id") == "r-77");
+  CHECK(first.flags == kSpanClockRelative);
+  const OwnedSpan& wait = with_id(spans, "12:1:5");
+  CHECK(wait.parent_id == "12:1:3");
+  CHECK(wait.duration_ns == 1'220'000);
+  CHECK(wait.attr("queue_depth") == "2");
+  CHECK(with_id(spans, "12:3:9").parent_id == "12:3:7");    // oom_guard, after container.start
+  CHECK(with_id(spans, "12:3:11").parent_id == "12:3:10");  // stdout inside run_code
+  CHECK(with_id(spans, "12:3:13").parent_id == "12:3:7");
+  CHECK(with_id(spans, "12:1:18").status == trace::Status::kError);
+  CHECK(with_id(spans, "12:1:19").parent_id == "12:1:17");
+  const OwnedSpan& open = with_id(spans, "12:1:21");
+  CHECK(open.duration_ns == -1);
+  CHECK(open.flags == (kSpanIncomplete | kSpanClockRelative));
+  CHECK(with_id(spans, "12:1:22").parent_id == "12:1:21");
 }

@@ -326,10 +326,10 @@ TEST_CASE("otlp-traces: a cut-off document is an error at its end", "[otlp-trace
   REQUIRE(text.size() == 73);
   CHECK_THROWS_WITH(load_text(text, "otlp-traces"),
                     "input.json:1:74: expected a closing '}' or ']', found the end of the text");
-  // Cut just after a closing brace: simdjson finds it while walking the spans.
+  // Cut just after a closing brace: simdjson finds it while looking for the resource.
   std::string cut = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"a\"}\n";
   CHECK_THROWS_WITH(load_text(cut, "otlp-traces"),
-                    "input.json:1:56: expected a value or ']' in spans (The JSON document has an improper structure: "
+                    "input.json:1:56: expected a field or '}' in ResourceSpans (The JSON document has an improper structure: "
                     "missing or superfluous commas, braces, missing keys, etc.)");
   CHECK_THROWS_WITH(load_text(R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"cha)", "otlp-traces"),
                     "input.json:1:56: expected a closing '\"', found the end of the text");
@@ -377,6 +377,21 @@ TEST_CASE("otlp-traces: a bad attribute value is an error at the value", "[otlp-
 TEST_CASE("otlp-traces: an error on a later line of a JSON-lines file is located on that line", "[otlp-traces]") {
   std::string text = request("") + "\n" + R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":7}]}]}]})" + "\n";
   CHECK_THROWS_WITH(load_text(text, "", "traces.jsonl"), "traces.jsonl:2:52: expected name as a string, found 7");
+}
+
+TEST_CASE("otlp-traces: JSON after the request object is an error", "[otlp-traces]") {
+  simdjson::padded_string text(std::string(R"({"resourceSpans":[]} {"resourceSpans":[]})"));
+  simdjson::ondemand::parser parser;
+  trace::formats::LoadContext ctx{parser, 0};
+  auto loader = trace::formats::make_otlp_traces_loader(trace::formats::InputHead{});
+  trace::testing::CollectSink sink;
+  try {
+    loader->load(std::string_view(text), {}, ctx, sink);
+    FAIL("no error");
+  } catch (const trace::DocumentError& e) {
+    CHECK(e.offset() == 21);
+    CHECK(std::string(e.what()) == "expected the end of the text after the request object");
+  }
 }
 
 namespace {

@@ -51,6 +51,22 @@ RunResult run_trace(const std::string& args, const std::string& stdin_text) {
   return result;
 }
 
+RunResult run_shell(const std::string& script) {
+  std::string file = temp_path("script.sh"), out = temp_path("out"), err = temp_path("err");
+  write_file(file, script);
+  std::string command = "cd '" + std::string(TRACE_SOURCE_DIR) + "' && NO_COLOR=1 TZ=UTC TRACE='" +
+                        std::string(TRACE_BINARY) + "' bash '" + file + "' < /dev/null > '" + out + "' 2> '" + err + "'";
+  int status = std::system(command.c_str());
+  RunResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_file(out);
+  result.err = read_file(err);
+  std::remove(file.c_str());
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return result;
+}
+
 std::string expected_output(const std::string& name, const std::string& actual) {
   std::string path = source_path("tests/e2e/expected/" + name);
   const char* update = std::getenv("TRACE_UPDATE_EXPECTED");

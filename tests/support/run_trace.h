@@ -16,6 +16,10 @@ struct RunResult {
 // `stdin_text` is given on standard input (empty: /dev/null).
 RunResult run_trace(const std::string& args, const std::string& stdin_text = "");
 
+// Runs a bash script from the source directory with $TRACE naming the binary, for
+// pipelines (`"$TRACE" stats x | head -1`); exit_code is the script's.
+RunResult run_shell(const std::string& script);
+
 // Compares `actual` with tests/e2e/expected/<name>; with TRACE_UPDATE_EXPECTED=1 in the
 // environment, writes `actual` there instead. Returns the expected text.
 std::string expected_output(const std::string& name, const std::string& actual);
