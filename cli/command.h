@@ -15,5 +15,7 @@ struct Command {
 
 Command register_stats(CLI::App& parent);
 Command register_info(CLI::App& parent);
+Command register_grep(CLI::App& parent);
+Command register_top(CLI::App& parent);
 
 }  // namespace trace::cli

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   std::vector<trace::cli::Command> commands{
       trace::cli::register_stats(app),
       trace::cli::register_info(app),
+      trace::cli::register_grep(app),
+      trace::cli::register_top(app),
   };
 
   try {

@@ -1,5 +1,9 @@
 #include "cli/print_table.h"
 
+#include <cstdio>
+
+#include <fmt/format.h>
+
 #include "src/output/stdout_writer.h"
 #include "src/output/terminal.h"
 #include "src/output/write_table.h"
@@ -19,8 +23,12 @@ void print_table(const output::Table& table, const OutputOptions& options) {
   output::RenderStyle style;
   style.color = output::color_enabled(output::parse_color_mode(options.color));
   std::string out;
-  write_table(table, output::parse_output_format(options.format), style, out);
+  output::OutputFormat format = output::parse_output_format(options.format);
+  write_table(table, format, style, out);
   output::write_stdout(out);
+  // Machine formats carry the notes inside; a person reading a table sees them apart.
+  if (format == output::OutputFormat::kTable || format == output::OutputFormat::kMarkdown)
+    for (const std::string& note : table.meta.notes) fmt::print(stderr, "note: {}\n", note);
 }
 
 }  // namespace trace::cli

@@ -43,6 +43,9 @@ struct FormatSpec {
   // Lines of this format are independent, so chunks of a JSON-lines file may go to
   // different threads, each with its own loader made from the same head.
   bool line_parallel;
+  // The format is always one JSON text, whatever its line layout looks like (a Chrome
+  // profile whose first line is 100 KB long is still one document).
+  bool whole_file = false;
 };
 
 }  // namespace trace::formats

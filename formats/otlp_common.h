@@ -152,9 +152,16 @@ bool OtlpReader::for_each_field(od::object& object, std::string_view what, OnFie
     if (auto error = std::move(field_result).get(field)) {
       fail(std::string("expected a field or '}' in ") + std::string(what), error);
     }
-    std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) {
-      fail(std::string("expected a key in ") + std::string(what), error);
+    // Keys are read in place: OTLP keys never need unescaping, and the rare one that
+    // does takes the copying path.
+    const char* raw = field.key().raw();
+    const char* end = raw;
+    while (*end != '"' && *end != '\\') ++end;
+    std::string_view key(raw, static_cast<size_t>(end - raw));
+    if (*end == '\\') {
+      if (auto error = field.unescaped_key().get(key)) {
+        fail(std::string("expected a key in ") + std::string(what), error);
+      }
     }
     if (!detail::keep_walking(on_field, key, field.value())) return false;
   }

@@ -58,10 +58,7 @@ class OtlpTracesLoader final : public Loader {
                                              describe_json(text.substr(start, 64))));
     }
     bool keep_going = reader.for_each_field(root, "the request", [&](std::string_view key, od::value value) {
-      if (key != "resourceSpans") return true;
-      return reader.for_each_element(value, "resourceSpans", [&](od::value element) {
-        return read_resource_spans(reader, element);
-      });
+      return read_request_field(reader, key, value);
     });
     if (!keep_going) return Flow::kStop;
     // After the root object simdjson has no position left, unless more JSON follows.
@@ -73,6 +70,24 @@ class OtlpTracesLoader final : public Loader {
   }
 
  private:
+  // resourceSpans, or the wrappers of trace APIs that answer in OTLP: Tempo's
+  // {"batches":[ResourceSpans...]}, Jaeger v2's {"result":{"resourceSpans":...}} and
+  // Tempo v2's {"trace":{"resourceSpans":...}}.
+  bool read_request_field(const OtlpReader& reader, std::string_view key, od::value value) {
+    if (key == "resourceSpans" || key == "batches") {
+      return reader.for_each_element(value, key, [&](od::value element) { return read_resource_spans(reader, element); });
+    }
+    if (key == "result" || key == "trace") {
+      // Receivers ignore unknown fields: a scalar under either name is not a wrapper.
+      od::json_type type;
+      if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::object) return true;
+      return reader.for_each_field(value, key, [&](std::string_view inner, od::value v) {
+        return inner != "resourceSpans" || read_request_field(reader, inner, v);
+      });
+    }
+    return true;
+  }
+
   bool read_resource_spans(const OtlpReader& reader, od::value value) {
     od::object object = reader.get_object(value, "ResourceSpans");
     resource_attrs_.clear();
@@ -232,7 +247,11 @@ class OtlpTracesLoader final : public Loader {
 
 }  // namespace
 
-bool sniff_otlp_traces(const InputHead& head) { return head.first.has("resourceSpans"); }
+bool sniff_otlp_traces(const InputHead& head) {
+  const JsonPrefix& first = head.first;
+  return first.has("resourceSpans") || first.has("result.resourceSpans") || first.has("trace.resourceSpans") ||
+         first.has("batches[].scopeSpans") || first.has("batches[].instrumentationLibrarySpans");
+}
 
 std::unique_ptr<Loader> make_otlp_traces_loader(const InputHead& /*head*/) {
   return std::make_unique<OtlpTracesLoader>();

@@ -210,6 +210,8 @@ class FileReader {
     InputHead head = make_head(input_.path, head_bytes_, whole);
     const FormatSpec& spec = detect_format(head, options_.input_format);
     report.format = std::string(spec.name);
+    if (spec.whole_file) head.framing = Framing::kDocument;
+    if (options_.on_format) options_.on_format(spec.name, head.framing == Framing::kLines);
 
     bool keep_going = head.framing == Framing::kLines ? read_lines(*source, head, spec, report)
                                                       : read_documents(*source, head, spec, report);
@@ -330,6 +332,7 @@ class FileReader {
     Chunk chunk;
     LoadContext ctx{parsers_[w], file_index_};
     RecordSink& sink = tally;
+    const auto& precheck = options_.line_precheck;
     while (queue.take(chunk)) {
       const char* data = chunk.buffer.data();
       size_t size = chunk.buffer.size();
@@ -340,7 +343,7 @@ class FileReader {
         size_t end = newline ? static_cast<const char*>(newline) - data : size;
         std::string_view text(data + pos, end - pos);
         if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-        if (!is_blank(text)) {
+        if (!is_blank(text) && (!precheck || precheck(text))) {
           SourceRef where{file_index_, line, chunk.offset + pos, text};
           try {
             if (loader.load(text, where, ctx, sink) == Flow::kStop) {

@@ -19,6 +19,14 @@ struct ReadOptions {
   unsigned jobs = 1;         // worker threads for JSON-lines input
   bool lenient = false;      // skip malformed records instead of stopping
   size_t chunk_bytes = size_t(4) << 20;
+  // For JSON lines: a cheap test on a line's raw text; lines it rejects are not parsed.
+  // It must never reject a line the command would want (a conservative pre-check, such
+  // as "contains this literal"), so it only saves time.
+  std::function<bool(std::string_view line)> line_precheck;
+  // Told each input's format, and whether it is read as JSON lines, once detected and
+  // before any of its records is pushed (grep prints JSON lines as they are and renders
+  // records of whole documents).
+  std::function<void(std::string_view format, bool json_lines)> on_format;
 };
 
 struct FileReport {
