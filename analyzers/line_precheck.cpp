@@ -210,25 +210,32 @@ std::vector<std::string> base64_spellings_of_hex_id(std::string_view hex) {
 void LinePrecheck::require_any_text(std::vector<std::string> needles, bool fold_case) {
   if (fold_case)
     for (std::string& needle : needles) needle = ascii_lower(needle);
-  Condition condition{Kind::kText};
+  Condition condition;
+  condition.kind = Kind::kText;
   condition.needles = std::move(needles);
   condition.fold_case = fold_case;
   conditions_.push_back(std::move(condition));
 }
 
 void LinePrecheck::require_min_severity(uint8_t severity) {
-  Condition condition{Kind::kSeverity};
+  Condition condition;
+  condition.kind = Kind::kSeverity;
   condition.severity = severity;
   conditions_.push_back(std::move(condition));
 }
 
 void LinePrecheck::require_min_duration(int64_t ns) {
-  Condition condition{Kind::kDuration};
+  Condition condition;
+  condition.kind = Kind::kDuration;
   condition.ns = ns;
   conditions_.push_back(std::move(condition));
 }
 
-void LinePrecheck::require_error_evidence() { conditions_.push_back(Condition{Kind::kErrors}); }
+void LinePrecheck::require_error_evidence() {
+  Condition condition;
+  condition.kind = Kind::kErrors;
+  conditions_.push_back(std::move(condition));
+}
 
 bool LinePrecheck::holds(const Condition& condition, std::string_view line) const {
   switch (condition.kind) {

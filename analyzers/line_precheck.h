@@ -50,7 +50,7 @@ class LinePrecheck {
  private:
   enum class Kind : uint8_t { kText, kSeverity, kDuration, kErrors };
   struct Condition {
-    Kind kind;
+    Kind kind = Kind::kText;
     std::vector<std::string> needles;  // kText
     bool fold_case = false;            // kText
     uint8_t severity = 0;              // kSeverity, kErrors

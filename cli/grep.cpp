@@ -183,7 +183,8 @@ Command register_grep(CLI::App& parent) {
 
   app->add_option("--level", options->level, "Log level: trace, debug, info, warn, error or fatal; warn+ = at least warn");
   app->add_option("--where", options->where,
-                  "'KEY OP VALUE' with OP =, !=, <, <=, >, >=, ~ (regex), or 'KEY exists'; repeat to AND");
+                  "'KEY OP VALUE' with OP =, !=, <, <=, >, >=, ~ (regex), or 'KEY exists'; repeat to AND")
+      ->allow_extra_args(false);
   app->add_option("--trace", options->trace_id, "Only records of this trace id");
   app->add_option("--span", options->span_id, "Only records of this span id");
   app->add_option("--since", options->since, "Records at or after this time: ISO 8601, or -15m (ago)");
@@ -215,7 +216,7 @@ Command register_grep(CLI::App& parent) {
       "With a predicate, a first argument naming an existing file is a file, not PATTERN.\n"
       "Exit status: 0 a match, 1 none, 2 an error.\n"
       "\nExamples:\n"
-      "  trace grep timeout samples/app_logs.jsonl\n"
+      "  trace grep -i 'rate limit' samples/app_logs.jsonl\n"
       "  trace grep --level warn+ samples/app_logs.jsonl samples/pino.jsonl\n"
       "  trace grep --min-duration 1s samples/otlp_traces.json\n"
       "  trace grep --where 'stage = retrieve' --format jsonl samples/app_logs.jsonl\n"

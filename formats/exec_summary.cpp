@@ -66,7 +66,7 @@ class ExecSummaryLoader final : public Loader {
         trace_id_ = id_text(reader.any(value));
       }
     });
-    reader.expect_end("the summary object");
+    reader.expect_end("an execution summary");
 
     if (trace_id_.empty()) trace_id_ = metadata_trace_id();
     if (trace_id_.empty()) {

@@ -78,7 +78,7 @@ class GenaiTraceLoader final : public Loader {
         read_session(reader, value);
       }
     });
-    reader.expect_end("the export object");
+    reader.expect_end("a TracingProcessor export");
 
     attach_parts();
     for (const Operation& operation : operations_)

@@ -126,11 +126,11 @@ class JaegerLoader final : public Loader {
     bool keep_going = true;
     if (start < text.size() && text[start] == '[') {
       od::array traces;
-      if (auto error = doc_.get_array().get(traces)) reader.fail("expected a closing '}' or ']'", error);
+      if (auto error = doc_.get_array().get(traces)) fail_root(reader, start, error);
       keep_going = read_trace_array(reader, traces);
     } else if (start < text.size() && text[start] == '{') {
       od::object root;
-      if (auto error = doc_.get_object().get(root)) reader.fail("expected a closing '}' or ']'", error);
+      if (auto error = doc_.get_object().get(root)) fail_root(reader, start, error);
       keep_going = read_root(reader, root, starts_with_data(text, start));
     } else {
       throw DocumentError(start, fmt::format("expected a Jaeger trace (an object with data or spans, or an array of "
@@ -152,6 +152,15 @@ class JaegerLoader final : public Loader {
   }
 
  private:
+  // simdjson checks the root's brackets first by looking at the text's last byte, so both
+  // a cut-off text and one with more JSON after the root end up here: tell them apart.
+  [[noreturn]] void fail_root(const OtlpReader& reader, size_t start, simdjson::error_code error) const {
+    size_t end = find_value_end(text_, start);
+    size_t next = end == std::string_view::npos ? text_.size() : skip_whitespace(text_, end);
+    if (next < text_.size()) throw DocumentError(next, "expected the end of the text after the traces");
+    reader.fail("expected a closing '}' or ']'", error);
+  }
+
   // True when the object at `start` begins with the key "data": the envelope, whose
   // processes are inside each trace, so looking for them at the top would be a wasted skim.
   static bool starts_with_data(std::string_view text, size_t start) {

@@ -144,7 +144,9 @@ int64_t OtlpReader::read_int64(od::value value, std::string_view field) const {
 
 std::string_view OtlpReader::read_id(od::value value, std::string_view field, std::string& buffer) const {
   std::string_view id;
-  if (auto error = value.get_string().get(id)) fail_value(value, fmt::format("expected {} as a hex string", field), error);
+  if (auto error = value.get_string().get(id)) {
+    fail_value(value, fmt::format("expected {} as a hex string", field), error);
+  }
   return canonical_id(id, buffer);
 }
 

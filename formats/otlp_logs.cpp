@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/json_scan.h"
 #include "formats/otlp_common.h"
 #include "formats/record_locator.h"
 #include "src/errors.h"
@@ -43,8 +44,15 @@ class OtlpLogsLoader final : public Loader {
     OtlpReader reader(doc_, text, scratch_);
     od::object root;
     if (auto error = doc_.get_object().get(root)) {
-      if (error != simdjson::INCORRECT_TYPE) reader.fail("expected a closing '}' or ']'", error);
       size_t start = std::min(text.find_first_not_of(" \t\r\n"), text.size());
+      if (error != simdjson::INCORRECT_TYPE) {
+        // simdjson checks the root's brackets by looking at the text's last byte: a
+        // complete object followed by more JSON lands here too.
+        size_t end = find_value_end(text, start);
+        size_t next = end == std::string_view::npos ? text.size() : skip_whitespace(text, end);
+        if (next < text.size()) throw DocumentError(next, "expected the end of the text after the request object");
+        reader.fail("expected a closing '}' or ']'", error);
+      }
       throw DocumentError(start, fmt::format("expected an OTLP logs request (a JSON object with resourceLogs), found {}",
                                              describe_json(text.substr(start, 64))));
     }

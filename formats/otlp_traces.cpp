@@ -54,7 +54,8 @@ class OtlpTracesLoader final : public Loader {
       // simdjson checks the outermost brackets first, so a cut-off text ends up here.
       if (error != simdjson::INCORRECT_TYPE) reader.fail("expected a closing '}' or ']'", error);
       size_t start = std::min(text.find_first_not_of(" \t\r\n"), text.size());
-      throw DocumentError(start, fmt::format("expected an OTLP traces request (a JSON object with resourceSpans), found {}",
+      throw DocumentError(start, fmt::format("expected an OTLP traces request (a JSON object with "
+                                             "resourceSpans), found {}",
                                              describe_json(text.substr(start, 64))));
     }
     bool keep_going = reader.for_each_field(root, "the request", [&](std::string_view key, od::value value) {

@@ -45,8 +45,14 @@ od::object SeedReader::start(od::parser& parser, od::document& doc, std::string_
   od::object root;
   if (auto error = doc.get_object().get(root)) {
     // simdjson checks the outermost brackets first, so a cut-off text ends up here.
-    if (error != simdjson::INCORRECT_TYPE) reader.fail("expected a closing '}' or ']'", error);
     size_t first = std::min(skip_whitespace(text, 0), text.size());
+    if (error != simdjson::INCORRECT_TYPE) {
+      // simdjson also takes a complete object followed by more text for a cut-off one.
+      size_t end = first < text.size() ? find_value_end(text, first) : std::string_view::npos;
+      if (end != std::string_view::npos && skip_whitespace(text, end) < text.size())
+        throw DocumentError(skip_whitespace(text, end), fmt::format("expected the end of the text after {}", what));
+      reader.fail("expected a closing '}' or ']'", error);
+    }
     throw DocumentError(first, fmt::format("expected {} (a JSON object), found {}", what,
                                            describe_token(text.substr(first, 64))));
   }

@@ -35,7 +35,7 @@ class SeedReader {
   [[noreturn]] void fail(std::string_view expected, simdjson::error_code error) const;
   [[noreturn]] void fail_value(od::value& value, std::string_view expected, simdjson::error_code error) const;
 
-  // Throws unless only whitespace follows the root value.
+  // Throws unless only whitespace follows the root value; `what` names it as start() did.
   void expect_end(std::string_view what) const;
 
   od::object object(od::value value, std::string_view what) const;

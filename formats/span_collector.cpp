@@ -105,7 +105,7 @@ class SpanCollectorLoader final : public Loader {
       return true;
     });
     if (!keep_going) return Flow::kStop;
-    reader.expect_end("the trace object");
+    reader.expect_end("a TraceCollector trace");
     return Flow::kContinue;
   }
 

@@ -171,7 +171,7 @@ class StageEventsLoader final : public Loader {
         if (!event.time_ns) event.time_ns = time;
       }
     });
-    reader.expect_end("the event");
+    reader.expect_end("a Stageflow event");
     if (event.run.empty()) event.run = trace_id.empty() ? request_id : trace_id;
     event.src = where;
     event.src.text = text;
@@ -422,14 +422,32 @@ class StageEventsLoader final : public Loader {
 
 }  // namespace
 
-bool sniff_stage_events(const InputHead& head) {
-  if (head.first.first_byte() != '{') return false;
-  const HeadKey* data = head.first.find("data");
-  if (data == nullptr || data->type != '{') return false;
-  const HeadKey* type = head.first.find("type");
-  if (type == nullptr || type->type != '"') return false;
+namespace {
+
+// {"type": "<prefix>...", "data": {...}} with a Stageflow prefix.
+bool is_stageflow_event(const JsonPrefix& value) {
+  const HeadKey* data = value.find("data");
+  const HeadKey* type = value.find("type");
+  if (data == nullptr || data->type != '{' || type == nullptr || type->type != '"') return false;
   for (std::string_view prefix : kEventPrefixes)
     if (std::string_view(type->scalar).substr(0, prefix.size()) == prefix) return true;
+  return false;
+}
+
+}  // namespace
+
+// The first line must be a {"type", "data"} envelope; a stream that opens with a
+// custom.* event is still Stageflow's when one of the next lines is a stage, pipeline,
+// tool or stream event.
+bool sniff_stage_events(const InputHead& head) {
+  if (head.first.first_byte() != '{') return false;
+  if (is_stageflow_event(head.first)) return true;
+  const HeadKey* data = head.first.find("data");
+  const HeadKey* type = head.first.find("type");
+  if (data == nullptr || data->type != '{' || type == nullptr || type->type != '"') return false;
+  if (head.framing != Framing::kLines) return false;
+  for (std::string_view line : head.first_lines(20))
+    if (is_stageflow_event(JsonPrefix::scan(line))) return true;
   return false;
 }
 

@@ -13,16 +13,11 @@ constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Reads `count` digits at text[pos]; false if any is not a digit.
-bool read_digits(std::string_view text, size_t pos, size_t count, int& out) {
-  if (pos + count > text.size()) return false;
-  int value = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (!is_digit(text[i])) return false;
-    value = value * 10 + (text[i] - '0');
-  }
-  out = value;
-  return true;
+// Two digits at p as a number, or -1. Callers have checked that both bytes exist.
+inline int two_digits(const char* p) {
+  unsigned tens = static_cast<unsigned char>(p[0]) - '0';
+  unsigned ones = static_cast<unsigned char>(p[1]) - '0';
+  return tens > 9 || ones > 9 ? -1 : static_cast<int>(tens * 10 + ones);
 }
 
 bool is_leap_year(int64_t year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
@@ -142,16 +137,17 @@ std::optional<int64_t> scale_decimal(const Decimal& d, int64_t unit_ns) {
 }  // namespace
 
 std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS is 19 bytes; everything after is optional.
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  // YYYY-MM-DDTHH:MM:SS is 19 bytes; everything after is optional. Straight-line digit
+  // reads: a JSONL loader calls this once per line.
   if (text.size() < 19) return std::nullopt;
-  if (!read_digits(text, 0, 4, year) || text[4] != '-' || !read_digits(text, 5, 2, month) ||
-      text[7] != '-' || !read_digits(text, 8, 2, day))
-    return std::nullopt;
-  if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') return std::nullopt;
-  if (!read_digits(text, 11, 2, hour) || text[13] != ':' || !read_digits(text, 14, 2, minute) ||
-      text[16] != ':' || !read_digits(text, 17, 2, second))
-    return std::nullopt;
+  const char* p = text.data();
+  const int century = two_digits(p), year_of_century = two_digits(p + 2);
+  const int month = two_digits(p + 5), day = two_digits(p + 8);
+  const int hour = two_digits(p + 11), minute = two_digits(p + 14), second = two_digits(p + 17);
+  if ((century | year_of_century | month | day | hour | minute | second) < 0) return std::nullopt;
+  if (p[4] != '-' || p[7] != '-' || p[13] != ':' || p[16] != ':') return std::nullopt;
+  if (p[10] != 'T' && p[10] != 't' && p[10] != ' ') return std::nullopt;
+  const int year = century * 100 + year_of_century;
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
   if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
 
@@ -175,11 +171,11 @@ std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
       ++pos;
     } else if (zone == '+' || zone == '-') {
       int offset_hours = 0, offset_minutes = 0;
-      if (!read_digits(text, pos + 1, 2, offset_hours)) return std::nullopt;
+      if (pos + 3 > text.size() || (offset_hours = two_digits(p + pos + 1)) < 0) return std::nullopt;
       pos += 3;
       if (pos < text.size()) {
         if (text[pos] == ':') ++pos;
-        if (!read_digits(text, pos, 2, offset_minutes)) return std::nullopt;
+        if (pos + 2 > text.size() || (offset_minutes = two_digits(p + pos)) < 0) return std::nullopt;
         pos += 2;
       }
       if (offset_hours > 23 || offset_minutes > 59) return std::nullopt;

@@ -1,6 +1,7 @@
 // trace stats, end to end: the built binary on samples/, exact output and exit codes.
 #include <catch2/catch.hpp>
 
+#include "formats/registry.h"
 #include "support/run_trace.h"
 
 using trace::testing::expected_output;
@@ -92,7 +93,8 @@ TEST_CASE("stats: text that is not JSON lists the known formats, exit 2", "[e2e]
   CHECK(result.exit_code == 2);
   CHECK(result.err ==
         "trace: error: samples/bad/not_json.log: not JSON: expected '{' or '[' at the start, found \"this is a plain "
-        "text log line\\nanother on\" (known formats: otlp-traces, chrome, jsonl)\n");
+        "text log line\\nanother on\" (known formats: " +
+            trace::formats::format_names() + ")\n");
 }
 
 TEST_CASE("stats: an unknown --group-by key is a usage error, exit 2", "[e2e][stats]") {

@@ -283,7 +283,7 @@ TEST_CASE("jaeger: an empty or null data is no spans; a saved query error is an 
   CHECK(load_text(R"({"data":[],"total":0})", "jaeger").records.spans.empty());
   CHECK(load_text(R"({"data":null,"errors":null})", "jaeger").records.spans.empty());
   auto failed = R"({"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found"}]})";
-  CHECK(load_text(failed).format == "jaeger");
+  // Detected as jaeger: the message is the loader's.
   CHECK_THROWS_WITH(load_text(failed), "input.json:1:55: the Jaeger query returned an error: trace not found");
 }
 
@@ -332,7 +332,7 @@ TEST_CASE("jaeger: broken and cut-off JSON is an error located where it breaks",
                     "input.json:1:40: expected a field or '}' in Span (The JSON document has an improper structure: "
                     "missing or superfluous commas, braces, missing keys, etc.)");
   CHECK_THROWS_WITH(load_text("{\"traceID\":\"01\",\n\"spans\":[]}\n{\"x\"", "jaeger", "t.json"),
-                    "t.json:3:1: expected a closing '}' or ']', found the end of the text");
+                    "t.json:3:5: expected a closing '}' or ']', found the end of the text");
 }
 
 TEST_CASE("jaeger: the sample loads: two traces, one error, processes after spans", "[jaeger]") {
@@ -366,4 +366,11 @@ TEST_CASE("jaeger: the sample loads: two traces, one error, processes after span
   CHECK(follows.name == "cache.write answer");
   CHECK(follows.parent_id == "b7c8d9e0f1a20001");
   CHECK(follows.service == "tool-gateway");
+}
+
+TEST_CASE("jaeger: JSON after the trace on the same line is an error", "[jaeger]") {
+  std::string trace = R"({"traceID":"01","spans":[],"processes":{}})";
+  REQUIRE(trace.size() == 42);
+  CHECK_THROWS_WITH(load_text(trace + "\n" + trace + " []\n", "jaeger", "traces.jsonl"),
+                    "traces.jsonl:2:44: expected the end of the text after the traces");
 }

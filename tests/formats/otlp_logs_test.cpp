@@ -215,3 +215,12 @@ TEST_CASE("otlp-logs: the samples load, pretty and one request per line", "[otlp
   CHECK(jsonl.records.logs.size() == 14);
   CHECK(jsonl.records.logs.back().line == 4);
 }
+
+TEST_CASE("otlp-logs: JSON after the request on the same line is an error", "[otlp-logs]") {
+  std::string line = R"({"resourceLogs":[]})";
+  REQUIRE(line.size() == 19);
+  CHECK_THROWS_WITH(load_text(line + "\n" + line + " {\"resourceLogs\":[]}\n", "", "logs.jsonl"),
+                    "logs.jsonl:2:21: expected the end of the text after the request object");
+  CHECK_THROWS_WITH(load_text(line + "\n" + line + " []\n", "", "logs.jsonl"),
+                    "logs.jsonl:2:21: expected the end of the text after the request object");
+}

@@ -6,6 +6,7 @@
 
 #include "analyzers/latency_stats.h"
 #include "formats/read_inputs.h"
+#include "formats/registry.h"
 #include "src/errors.h"
 #include "src/output/write_table.h"
 #include "support/collect_sink.h"
@@ -143,8 +144,8 @@ TEST_CASE("read: input that is not JSON names the file and the known formats", "
     FAIL("no error");
   } catch (const InputError& e) {
     CHECK(std::string(e.what()) ==
-          "notes.txt: not JSON: expected '{' or '[' at the start, found \"hello world\\n\" (known formats: "
-          "otlp-traces, chrome, jsonl)");
+          "notes.txt: not JSON: expected '{' or '[' at the start, found \"hello world\\n\" (known formats: " +
+              trace::formats::format_names() + ")");
   }
 }
 
@@ -154,8 +155,8 @@ TEST_CASE("read: a JSON shape no format knows is named by its keys", "[read]") {
     FAIL("no error");
   } catch (const InputError& e) {
     CHECK(std::string(e.what()) ==
-          "odd.json: cannot detect the format (first value has keys: alpha, beta); known formats: otlp-traces, "
-          "chrome, jsonl; name one with --input-format");
+          "odd.json: cannot detect the format (first value has keys: alpha, beta); known formats: " +
+              trace::formats::format_names() + "; name one with --input-format");
   }
 }
 

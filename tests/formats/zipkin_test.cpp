@@ -18,6 +18,9 @@ namespace {
 
 std::vector<OwnedSpan> spans_of(const std::string& text) { return load_text(text).records.spans; }
 
+// For short inputs whose spans leave out traceId, which detection needs.
+std::vector<OwnedSpan> zipkin_spans(const std::string& text) { return load_text(text, "zipkin").records.spans; }
+
 const OwnedAttr& attr_named(const std::vector<OwnedAttr>& attrs, const std::string& key) {
   for (const OwnedAttr& attr : attrs)
     if (attr.key == key) return attr;
@@ -94,7 +97,7 @@ TEST_CASE("zipkin: every field of a span is read", "[zipkin]") {
 }
 
 TEST_CASE("zipkin: an error tag makes an error span, its value the message", "[zipkin]") {
-  auto spans = spans_of(R"([{"id":"01","tags":{"http.status_code":"429","error":"upstream 429"}},
+  auto spans = zipkin_spans(R"([{"id":"01","tags":{"http.status_code":"429","error":"upstream 429"}},
                             {"id":"02","tags":{"error":""}},
                             {"id":"03","tags":{"error":true}},
                             {"id":"04","tags":{"errors.count":"0"}}])");
@@ -108,7 +111,7 @@ TEST_CASE("zipkin: an error tag makes an error span, its value the message", "[z
 }
 
 TEST_CASE("zipkin: a span without timestamp or duration is flagged, not guessed", "[zipkin]") {
-  auto spans = spans_of(R"([{"id":"01","name":"late","duration":250},{"id":"02","name":"open","timestamp":1736937000000000}])");
+  auto spans = zipkin_spans(R"([{"id":"01","name":"late","duration":250},{"id":"02","name":"open","timestamp":1736937000000000}])");
   REQUIRE(spans.size() == 2);
   CHECK(spans[0].flags == trace::kSpanStartUnknown);
   CHECK(spans[0].start_ns == 0);
@@ -119,7 +122,7 @@ TEST_CASE("zipkin: a span without timestamp or duration is flagged, not guessed"
 }
 
 TEST_CASE("zipkin: every kind is read, in any case; no kind is unspecified", "[zipkin]") {
-  auto spans = spans_of(R"([{"id":"1","kind":"SERVER"},{"id":"2","kind":"client"},{"id":"3","kind":"PRODUCER"},
+  auto spans = zipkin_spans(R"([{"id":"1","kind":"SERVER"},{"id":"2","kind":"client"},{"id":"3","kind":"PRODUCER"},
                             {"id":"4","kind":"CONSUMER"},{"id":"5"}])");
   REQUIRE(spans.size() == 5);
   using S = trace::SpanKind;
@@ -141,7 +144,7 @@ TEST_CASE("zipkin: ids are lower-cased and an all-zero parent is a root", "[zipk
 }
 
 TEST_CASE("zipkin: tags that are not strings keep their JSON type", "[zipkin]") {
-  auto spans = spans_of(R"([{"id":"1","tags":{"n":3,"d":0.5,"b":false,"z":null,"o":{"k":[1]}}}])");
+  auto spans = zipkin_spans(R"([{"id":"1","tags":{"n":3,"d":0.5,"b":false,"z":null,"o":{"k":[1]}}}])");
   REQUIRE(spans.size() == 1);
   using K = trace::ValueKind;
   const auto& attrs = spans[0].attrs;
@@ -192,9 +195,8 @@ TEST_CASE("zipkin: a long list is read span by span", "[zipkin]") {
 TEST_CASE("zipkin: Zipkin v1 is refused with a message that says so", "[zipkin]") {
   std::string v1 = R"([{"traceId":"5af7183fb1d4cf5f","id":"6b221d5bc9e6496c","name":"get",)"
                    R"("binaryAnnotations":[{"key":"http.path","value":"/","endpoint":{"serviceName":"web"}}]}])";
-  CHECK(load_text(v1).format == "zipkin");
   CHECK_THROWS_WITH(load_text(v1), "input.json:1:2: Zipkin v1 JSON is not supported (expected Zipkin v2)");
-  std::string v1_annotations = R"([{"id":"1"},
+  std::string v1_annotations = R"([{"traceId":"5af7183fb1d4cf5f","id":"1"},
  {"traceId":"5af7183fb1d4cf5f","id":"2","annotations":[{"timestamp":1,"value":"cs","endpoint":{"serviceName":"web"}}]}])";
   CHECK_THROWS_WITH(load_text(v1_annotations),
                     "input.json:2:2: Zipkin v1 JSON is not supported (expected Zipkin v2)");
