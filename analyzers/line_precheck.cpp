@@ -1,6 +1,13 @@
 #include "analyzers/line_precheck.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "src/severity.h"
 #include "src/time.h"
@@ -89,41 +96,116 @@ bool number_reaches(const NumberHead& number, double min) {
   return number.has_exponent || number.whole + 1 >= min;
 }
 
-// Is there a level of at least `severity` in the line?
-bool has_severity(std::string_view line, uint8_t severity) {
-  const int64_t by_number = numeric_threshold(severity, false);
-  const int64_t by_any_number = numeric_threshold(severity, true);
-  for (std::string_view stem : {std::string_view("lev"), std::string_view("lvl"), std::string_view("sev")}) {
-    for (size_t hit = find_text(line, stem, true); hit != npos; hit = find_text(line, stem, true, hit + 1)) {
-      if (!starts_key_word(line, hit)) continue;
-      size_t end = hit + stem.size();
-      while (end < line.size() && is_key_char(line[end])) ++end;
-      if (end >= line.size() || line[end] != '"') continue;
-      size_t value = value_start(line, end + 1);
-      if (value == npos || value >= line.size()) continue;
-      const double threshold = static_cast<double>(stem == "sev" ? by_any_number : by_number);
-      char first = line[value];
-      if (first == '"') {
-        size_t close = line.find('"', value + 1);
-        if (close == npos) return true;
-        std::string_view text = line.substr(value + 1, close - value - 1);
-        if (severity_from_text(text) >= severity) return true;
-        NumberHead number = read_number(text);
-        if (number_reaches(number, threshold)) return true;
-      } else if (first == '{' || first == '[') {
-        return true;  // loguru's {"name": ..., "no": ...} and shapes we cannot rule out
-      } else if (number_reaches(read_number(line.substr(value)), threshold)) {
-        return true;
-      }
-    }
+// A word a scan looks for, lower case, found by a pair of its bytes chosen to be rare in
+// JSON logs: text[anchor], text[anchor + 1], both lower-case letters, digits or '"' (see
+// scan_stems on folding).
+struct Stem {
+  std::string_view text;
+  size_t anchor = 0;
+};
+
+bool stem_at(const char* data, size_t size, size_t pos, std::string_view stem) {
+  if (pos + stem.size() > size) return false;
+  for (size_t j = 0; j < stem.size(); ++j)
+    if (lower(data[pos + j]) != stem[j]) return false;
+  return true;
+}
+
+// Calls visit(stem_index, position) for every place a stem starts (ASCII case folded),
+// in one pass over the line, and stops with true when visit returns true or at the
+// first backslash (a line with JSON escapes always passes, see the header).
+template <size_t N, class Visit>
+bool scan_stems(std::string_view line, const std::array<Stem, N>& stems, Visit visit) {
+  const char* data = line.data();
+  const size_t size = line.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Candidates are where a stem's anchor pair matches; everything else is skipped 16
+  // bytes at a time. OR 0x20 maps 'A'-'Z' onto 'a'-'z' and leaves lower-case letters,
+  // digits and '"' as they are, so it folds case for every anchor byte; the few other
+  // bytes it maps onto anchors ('@'-'_' onto '`'-DEL, controls onto digits) are not
+  // anchors or cannot be in a JSON line unescaped, and stem_at checks every candidate.
+  size_t max_anchor = 0;
+  for (const Stem& stem : stems) max_anchor = std::max(max_anchor, stem.anchor);
+  __m128i first[N], second[N];
+  for (size_t k = 0; k < N; ++k) {
+    first[k] = _mm_set1_epi8(stems[k].text[stems[k].anchor]);
+    second[k] = _mm_set1_epi8(stems[k].text[stems[k].anchor + 1]);
   }
-  // loguru: record.level.no on Python's scale.
-  for (size_t hit = line.find("\"no\""); hit != npos; hit = line.find("\"no\"", hit + 1)) {
-    size_t value = value_start(line, hit + 4);
-    if (value != npos && number_reaches(read_number(line.substr(value)), static_cast<double>(by_number)))
-      return true;
+  const __m128i fold = _mm_set1_epi8(0x20);
+  const __m128i backslash = _mm_set1_epi8('\\');
+  // Position p is a candidate for stem k when its pair sits at p + anchor; a block
+  // covers p in [i, i + 16) and reads up to byte i + 16 + max_anchor.
+  for (; i + 17 + max_anchor <= size; i += 16) {
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash))) return true;
+    bool found = false;
+    // Unrolled over the stems, so the compared bytes stay in registers.
+    [&]<size_t... K>(std::index_sequence<K...>) {
+      auto one = [&](size_t k) {
+        const char* base = data + i + stems[k].anchor;
+        __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base)), fold);
+        __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 1)), fold);
+        unsigned mask = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first[k]), _mm_cmpeq_epi8(b, second[k]))));
+        while (mask != 0) {
+          size_t pos = i + static_cast<size_t>(__builtin_ctz(mask));
+          if (stem_at(data, size, pos, stems[k].text) && visit(k, pos)) return true;
+          mask &= mask - 1;
+        }
+        return false;
+      };
+      found = (one(K) || ...);
+    }(std::make_index_sequence<N>());
+    if (found) return true;
+  }
+#endif
+  for (; i < size; ++i) {
+    if (data[i] == '\\') return true;
+    for (size_t k = 0; k < N; ++k)
+      if (stem_at(data, size, i, stems[k].text) && visit(k, i)) return true;
   }
   return false;
+}
+
+// The key that starts with a stem at `stem_at`: where its value starts, or npos when
+// the stem does not start a key word or what it starts is not a key.
+size_t key_value_at(std::string_view line, size_t stem_at, size_t stem_size) {
+  if (!starts_key_word(line, stem_at)) return npos;
+  size_t end = stem_at + stem_size;
+  while (end < line.size() && is_key_char(line[end])) ++end;
+  if (end >= line.size() || line[end] != '"') return npos;
+  size_t value = value_start(line, end + 1);
+  return value < line.size() ? value : npos;
+}
+
+// A level value at `value`: at least `severity` by name, or by number from `threshold`?
+bool level_value_reaches(std::string_view line, size_t value, uint8_t severity, double threshold) {
+  char first = line[value];
+  if (first == '"') {
+    size_t close = line.find('"', value + 1);
+    if (close == npos) return true;
+    std::string_view text = line.substr(value + 1, close - value - 1);
+    return severity_from_text(text) >= severity || number_reaches(read_number(text), threshold);
+  }
+  if (first == '{' || first == '[') return true;  // loguru's {"name", "no"}, shapes we cannot rule out
+  return number_reaches(read_number(line.substr(value)), threshold);
+}
+
+bool has_severity(std::string_view line, uint8_t severity, int64_t by_number, int64_t by_any_number) {
+  static constexpr std::array<Stem, 4> kStems{{{"lev", 1}, {"lvl", 0}, {"sev", 1}, {"\"no\"", 2}}};
+  return scan_stems(line, kStems, [&](size_t stem, size_t at) {
+    if (stem == 3) {  // loguru: record.level.no, on Python's scale
+      size_t value = value_start(line, at + 4);
+      return value != npos && value < line.size() &&
+             number_reaches(read_number(line.substr(value)), static_cast<double>(by_number));
+    }
+    size_t value = key_value_at(line, at, 3);
+    if (value == npos) return false;
+    // severityNumber may hold OpenTelemetry's own scale.
+    double threshold = static_cast<double>(stem == 2 ? by_any_number : by_number);
+    return level_value_reaches(line, value, severity, threshold);
+  });
 }
 
 // The unit a duration key's numbers are in, at the largest the key's name allows.
@@ -135,39 +217,37 @@ int64_t duration_unit_of_key(std::string_view key) {
   return kNsPerSecond;
 }
 
-bool has_duration_at_least(std::string_view line, int64_t min_ns) {
-  if (find_text(line, "start", true) != npos) return true;
-  static constexpr std::string_view kStems[] = {"dur", "elapsed", "latency", "took", "response_time", "responsetime"};
-  for (std::string_view stem : kStems) {
-    for (size_t hit = find_text(line, stem, true); hit != npos; hit = find_text(line, stem, true, hit + 1)) {
-      if (!starts_key_word(line, hit)) continue;
-      size_t end = hit + stem.size();
-      while (end < line.size() && is_key_char(line[end])) ++end;
-      if (end >= line.size() || line[end] != '"') continue;
-      size_t value = value_start(line, end + 1);
-      if (value == npos || value >= line.size()) continue;
-      size_t open = line.rfind('"', hit - 1);
-      std::string_view key = line.substr(open + 1, end - open - 1);
-      const double unit = static_cast<double>(duration_unit_of_key(key));
-      if (line[value] == '"') {
-        size_t close = line.find('"', value + 1);
-        if (close == npos) return true;
-        std::string_view text = line.substr(value + 1, close - value - 1);
-        if (std::optional<int64_t> ns = parse_duration_ns(text)) {
-          if (*ns >= min_ns) return true;
-          continue;
-        }
-        NumberHead number = read_number(text);
-        if (!number.ok || number.has_exponent || (number.whole + 1) * unit >= static_cast<double>(min_ns)) return true;
-        continue;
-      }
-      NumberHead number = read_number(line.substr(value));
-      if (number.ok && !number.negative &&
-          (number.has_exponent || (number.whole + 1) * unit >= static_cast<double>(min_ns)))
-        return true;
-    }
+bool duration_value_reaches(std::string_view line, size_t value, double unit, int64_t min_ns) {
+  const double min = static_cast<double>(min_ns);
+  if (line[value] == '"') {
+    size_t close = line.find('"', value + 1);
+    if (close == npos) return true;
+    std::string_view text = line.substr(value + 1, close - value - 1);
+    if (std::optional<int64_t> ns = parse_duration_ns(text)) return *ns >= min_ns;
+    NumberHead number = read_number(text);
+    return !number.ok || number.has_exponent || (number.whole + 1) * unit >= min;
   }
-  return false;
+  NumberHead number = read_number(line.substr(value));
+  return number.ok && !number.negative && (number.has_exponent || (number.whole + 1) * unit >= min);
+}
+
+bool has_duration_at_least(std::string_view line, int64_t min_ns) {
+  static constexpr std::array<Stem, 7> kStems{{{"start", 3},
+                                               {"dur", 0},
+                                               {"elapsed", 3},
+                                               {"latency", 4},
+                                               {"took", 1},
+                                               {"response_time", 3},
+                                               {"responsetime", 7}}};
+  return scan_stems(line, kStems, [&](size_t stem, size_t at) {
+    if (stem == 0) return true;  // span timestamps of trace formats
+    size_t value = key_value_at(line, at, kStems[stem].text.size());
+    if (value == npos) return false;
+    size_t open = line.rfind('"', at);  // npos + 1 = 0: a key at the very start
+    std::string_view key = line.substr(open + 1);
+    key = key.substr(0, key.find('"'));
+    return duration_value_reaches(line, value, static_cast<double>(duration_unit_of_key(key)), min_ns);
+  });
 }
 
 bool decode_hex(std::string_view hex, std::string& bytes) {
@@ -221,6 +301,8 @@ void LinePrecheck::require_min_severity(uint8_t severity) {
   Condition condition;
   condition.kind = Kind::kSeverity;
   condition.severity = severity;
+  condition.by_number = numeric_threshold(severity, false);
+  condition.by_any_number = numeric_threshold(severity, true);
   conditions_.push_back(std::move(condition));
 }
 
@@ -234,6 +316,8 @@ void LinePrecheck::require_min_duration(int64_t ns) {
 void LinePrecheck::require_error_evidence() {
   Condition condition;
   condition.kind = Kind::kErrors;
+  condition.by_number = numeric_threshold(kSeverityError, false);
+  condition.by_any_number = numeric_threshold(kSeverityError, true);
   conditions_.push_back(std::move(condition));
 }
 
@@ -243,11 +327,12 @@ bool LinePrecheck::holds(const Condition& condition, std::string_view line) cons
       for (const std::string& needle : condition.needles)
         if (find_text(line, needle, condition.fold_case) != npos) return true;
       return false;
-    case Kind::kSeverity: return has_severity(line, condition.severity);
+    case Kind::kSeverity:
+      return has_severity(line, condition.severity, condition.by_number, condition.by_any_number);
     case Kind::kDuration: return has_duration_at_least(line, condition.ns);
     case Kind::kErrors:
       return find_text(line, "err", true) != npos || find_text(line, "status", true) != npos ||
-             has_severity(line, kSeverityError);
+             has_severity(line, kSeverityError, condition.by_number, condition.by_any_number);
   }
   return true;
 }

@@ -53,7 +53,9 @@ class LinePrecheck {
     Kind kind = Kind::kText;
     std::vector<std::string> needles;  // kText
     bool fold_case = false;            // kText
-    uint8_t severity = 0;              // kSeverity, kErrors
+    uint8_t severity = 0;              // kSeverity
+    int64_t by_number = 0;             // kSeverity, kErrors: numeric thresholds, precomputed
+    int64_t by_any_number = 0;
     int64_t ns = 0;                    // kDuration
   };
   bool holds(const Condition& condition, std::string_view line) const;

@@ -171,7 +171,9 @@ class JaegerLoader final : public Loader {
   bool read_trace_array(const OtlpReader& reader, od::array& traces) {
     for (auto element_result : traces) {
       od::value element;
-      if (auto error = std::move(element_result).get(element)) reader.fail("expected a value or ']' in the traces", error);
+      if (auto error = std::move(element_result).get(element)) {
+        reader.fail("expected a value or ']' in the traces", error);
+      }
       if (!read_trace(reader, element)) return false;
     }
     return true;
@@ -278,7 +280,8 @@ class JaegerLoader final : public Loader {
     std::string_view token = trim_right(value.raw_json_token());
     if (!read_int64_lenient(value, micros) || micros > kMaxMicros || micros < -kMaxMicros) {
       throw DocumentError(offset_of(token.data()),
-                          fmt::format("expected {} as a number of microseconds, found {}", field, describe_json(token)));
+                          fmt::format("expected {} as a number of microseconds, found {}", field,
+                                      describe_json(token)));
     }
     return micros;
   }
@@ -431,7 +434,8 @@ class JaegerLoader final : public Loader {
     for (const Attr& attr : attrs_) {
       const Value& v = attr.value;
       if (attr.key == "error") {
-        error = error || (v.kind == ValueKind::kBool && v.boolean) || (v.kind == ValueKind::kString && v.text == "true");
+        error = error || (v.kind == ValueKind::kBool && v.boolean) ||
+                (v.kind == ValueKind::kString && v.text == "true");
       } else if (v.kind != ValueKind::kString) {
         continue;
       } else if (attr.key == "otel.status_code") {
@@ -546,13 +550,15 @@ class JaegerLoader final : public Loader {
         throw mismatch("bool", "true or false");
       case TagType::kInt64: {
         int64_t i = 0;
-        if ((raw.json == J::number && parse_int64(raw.token, i)) || (raw.json == J::string && parse_int64(raw.string, i)))
+        if ((raw.json == J::number && parse_int64(raw.token, i)) ||
+            (raw.json == J::string && parse_int64(raw.string, i)))
           return Value::of_int(i);
         throw mismatch("int64", "an integer");
       }
       case TagType::kFloat64: {
         double d = 0;
-        if ((raw.json == J::number && parse_double(raw.token, d)) || (raw.json == J::string && parse_double(raw.string, d)))
+        if ((raw.json == J::number && parse_double(raw.token, d)) ||
+            (raw.json == J::string && parse_double(raw.string, d)))
           return Value::of_double(d);
         throw mismatch("float64", "a number");
       }
@@ -565,7 +571,8 @@ class JaegerLoader final : public Loader {
       case J::number: {
         int64_t i = 0;
         double d = 0;
-        if (raw.token.find_first_of(".eE") == std::string_view::npos && parse_int64(raw.token, i)) return Value::of_int(i);
+        bool integral = raw.token.find_first_of(".eE") == std::string_view::npos;
+        if (integral && parse_int64(raw.token, i)) return Value::of_int(i);
         if (parse_double(raw.token, d)) return Value::of_double(d);
         throw mismatch("unknown", "a number");
       }

@@ -53,7 +53,8 @@ class OtlpLogsLoader final : public Loader {
         if (next < text.size()) throw DocumentError(next, "expected the end of the text after the request object");
         reader.fail("expected a closing '}' or ']'", error);
       }
-      throw DocumentError(start, fmt::format("expected an OTLP logs request (a JSON object with resourceLogs), found {}",
+      throw DocumentError(start, fmt::format("expected an OTLP logs request (a JSON object with "
+                                             "resourceLogs), found {}",
                                              describe_json(text.substr(start, 64))));
     }
     bool keep_going = reader.for_each_field(root, "the request", [&](std::string_view key, od::value value) {
@@ -87,7 +88,8 @@ class OtlpLogsLoader final : public Loader {
       // instrumentationLibraryLogs: OTLP before 0.15.
       bool legacy = key == "instrumentationLibraryLogs";
       if (key != "scopeLogs" && !legacy) return true;
-      return reader.for_each_element(v, key, [&](od::value element) { return read_scope_logs(reader, element, legacy); });
+      return reader.for_each_element(v, key,
+                                     [&](od::value element) { return read_scope_logs(reader, element, legacy); });
     });
   }
 

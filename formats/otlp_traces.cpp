@@ -76,7 +76,8 @@ class OtlpTracesLoader final : public Loader {
   // Tempo v2's {"trace":{"resourceSpans":...}}.
   bool read_request_field(const OtlpReader& reader, std::string_view key, od::value value) {
     if (key == "resourceSpans" || key == "batches") {
-      return reader.for_each_element(value, key, [&](od::value element) { return read_resource_spans(reader, element); });
+      return reader.for_each_element(value, key,
+                                     [&](od::value element) { return read_resource_spans(reader, element); });
     }
     if (key == "result" || key == "trace") {
       // Receivers ignore unknown fields: a scalar under either name is not a wrapper.

@@ -5,19 +5,13 @@
 #include <fmt/format.h>
 
 #include "formats/json_scan.h"
+#include "formats/otlp_common.h"  // describe_json
 #include "src/errors.h"
 #include "src/time.h"
 
 namespace trace::formats {
 
 namespace {
-
-bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && is_json_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool looks_numeric(std::string_view text) {
   if (text.empty()) return false;
@@ -28,14 +22,10 @@ bool looks_numeric(std::string_view text) {
 
 }  // namespace
 
-std::string describe_token(std::string_view token) {
-  token = trim_right(token);
-  if (token.empty()) return "nothing";
-  if (token[0] == '{') return "an object";
-  if (token[0] == '[') return "an array";
-  constexpr size_t kMaxShown = 40;
-  if (token.size() > kMaxShown) return fmt::format("{}...", token.substr(0, kMaxShown - 3));
-  return std::string(token);
+std::string_view trim_json_space(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
 }
 
 od::object SeedReader::start(od::parser& parser, od::document& doc, std::string_view text, std::string_view what) {
@@ -54,7 +44,7 @@ od::object SeedReader::start(od::parser& parser, od::document& doc, std::string_
       reader.fail("expected a closing '}' or ']'", error);
     }
     throw DocumentError(first, fmt::format("expected {} (a JSON object), found {}", what,
-                                           describe_token(text.substr(first, 64))));
+                                           describe_json(text.substr(first, 64))));
   }
   return root;
 }
@@ -62,7 +52,7 @@ od::object SeedReader::start(od::parser& parser, od::document& doc, std::string_
 uint64_t SeedReader::location_offset() const {
   // simdjson gives no position once it has run past the last token; the end of the
   // text is where the reader should look.
-  uint64_t end = trim_right(text_).size();
+  uint64_t end = trim_json_space(text_).size();
   const char* location = nullptr;
   if (doc_.current_location().get(location) != simdjson::SUCCESS || location == nullptr) return end;
   if (location < text_.data() || location > text_.data() + text_.size()) return end;
@@ -71,7 +61,7 @@ uint64_t SeedReader::location_offset() const {
 
 void SeedReader::fail(std::string_view expected, simdjson::error_code error) const {
   if (error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT)
-    throw DocumentError(trim_right(text_).size(), fmt::format("{}, found the end of the text", expected));
+    throw DocumentError(trim_json_space(text_).size(), fmt::format("{}, found the end of the text", expected));
   uint64_t offset = location_offset();
   if (error == simdjson::SUCCESS) throw DocumentError(offset, std::string(expected));
   throw DocumentError(offset, fmt::format("{} ({})", expected, simdjson::error_message(error)));
@@ -81,7 +71,7 @@ void SeedReader::fail_value(od::value& value, std::string_view expected, simdjso
   if (error != simdjson::INCORRECT_TYPE && error != simdjson::SUCCESS && error != simdjson::NUMBER_ERROR)
     fail(expected, error);
   std::string_view token = value.raw_json_token();
-  throw DocumentError(offset_of(value), fmt::format("{}, found {}", expected, describe_token(token)));
+  throw DocumentError(offset_of(value), fmt::format("{}, found {}", expected, describe_json(token)));
 }
 
 uint64_t SeedReader::offset_of(od::value& value) const {
@@ -120,7 +110,8 @@ std::optional<bool> SeedReader::boolean(od::value value, std::string_view field)
   if (auto error = value.type().get(type)) fail(fmt::format("expected {} as true or false", field), error);
   if (type == od::json_type::null) return std::nullopt;
   bool b = false;
-  if (auto error = value.get_bool().get(b)) fail_value(value, fmt::format("expected {} as true or false", field), error);
+  if (auto error = value.get_bool().get(b))
+    fail_value(value, fmt::format("expected {} as true or false", field), error);
   return b;
 }
 
@@ -153,7 +144,8 @@ Value SeedReader::any(od::value value) const {
     }
     case od::json_type::null: {
       bool null = false;
-      if (value.is_null().get(null) != simdjson::SUCCESS || !null) fail_value(value, "expected null", simdjson::SUCCESS);
+      if (value.is_null().get(null) != simdjson::SUCCESS || !null)
+        fail_value(value, "expected null", simdjson::SUCCESS);
       return Value{};
     }
     case od::json_type::object: {
@@ -161,14 +153,14 @@ Value SeedReader::any(od::value value) const {
       std::string_view raw;
       if (auto error = value.get_object().get(o)) fail_value(value, "expected an object", error);
       if (auto error = o.raw_json().get(raw)) fail("expected an object", error);
-      return Value::of_raw_json(trim_right(raw));
+      return Value::of_raw_json(trim_json_space(raw));
     }
     case od::json_type::array: {
       od::array a;
       std::string_view raw;
       if (auto error = value.get_array().get(a)) fail_value(value, "expected an array", error);
       if (auto error = a.raw_json().get(raw)) fail("expected an array", error);
-      return Value::of_raw_json(trim_right(raw));
+      return Value::of_raw_json(trim_json_space(raw));
     }
   }
   fail("expected a JSON value", simdjson::INCORRECT_TYPE);
@@ -181,7 +173,7 @@ std::optional<int64_t> SeedReader::duration(od::value value, std::string_view fi
   if (type == od::json_type::null) return std::nullopt;
   std::string_view number;
   if (type == od::json_type::number) {
-    number = trim_right(value.raw_json_token());
+    number = trim_json_space(value.raw_json_token());
   } else if (type == od::json_type::string) {
     if (auto error = value.get_string().get(number)) fail_value(value, expected, error);
   } else {
@@ -199,7 +191,7 @@ std::optional<int64_t> SeedReader::time(od::value value, std::string_view field)
   if (type == od::json_type::null) return std::nullopt;
   std::optional<int64_t> ns;
   if (type == od::json_type::number) {
-    ns = epoch_text_to_ns(trim_right(value.raw_json_token()));
+    ns = epoch_text_to_ns(trim_json_space(value.raw_json_token()));
   } else if (type == od::json_type::string) {
     std::string_view s;
     if (auto error = value.get_string().get(s)) fail_value(value, expected, error);

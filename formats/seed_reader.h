@@ -83,6 +83,9 @@ class SeedReader {
   std::string_view text_;
 };
 
+// `text` without trailing JSON whitespace (simdjson's raw tokens keep it).
+std::string_view trim_json_space(std::string_view text);
+
 // Line numbers of offsets inside one document, counted forward incrementally: records
 // are met in text order, so the whole document is scanned once.
 class LineCounter {
@@ -100,10 +103,6 @@ class LineCounter {
   uint64_t line_ = 0;
   uint64_t pos_ = 0;
 };
-
-// How a value reads after "found" in a message: a scalar as written (cut when long),
-// "an object" or "an array" for containers.
-std::string describe_token(std::string_view token);
 
 namespace detail {
 
@@ -123,9 +122,11 @@ template <class OnField>
 bool SeedReader::for_each_field(od::object& object, std::string_view what, OnField&& on_field) const {
   for (auto field_result : object) {
     od::field field;
-    if (auto error = std::move(field_result).get(field)) fail(std::string("expected a field or '}' in ") + std::string(what), error);
+    if (auto error = std::move(field_result).get(field))
+      fail(std::string("expected a field or '}' in ") + std::string(what), error);
     std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) fail(std::string("expected a key in ") + std::string(what), error);
+    if (auto error = field.unescaped_key().get(key))
+      fail(std::string("expected a key in ") + std::string(what), error);
     if (!detail::keep_walking_seed(on_field, key, field.value())) return false;
   }
   return true;
@@ -134,7 +135,8 @@ bool SeedReader::for_each_field(od::object& object, std::string_view what, OnFie
 template <class OnElement>
 bool SeedReader::for_each_element(od::value value, std::string_view field, OnElement&& on_element) const {
   od::array array;
-  if (auto error = value.get_array().get(array)) fail_value(value, std::string("expected ") + std::string(field) + " as an array", error);
+  if (auto error = value.get_array().get(array))
+    fail_value(value, std::string("expected ") + std::string(field) + " as an array", error);
   for (auto element_result : array) {
     od::value element;
     if (auto error = std::move(element_result).get(element))

@@ -92,7 +92,7 @@ class SpanCollectorLoader final : public Loader {
     // Spans need the file's trace id and service, wherever they are written: a first
     // walk reads them and skims the rest, a second one reads spans and events.
     reader.for_each_field(root, "the trace", [&](std::string_view key, od::value value) {
-      if (key == "trace_id") trace_id_ = reader.string(value, "trace_id");
+      if (key == "trace_id") trace_id_ = read_id(reader, value, "trace_id");
       else if (key == "service_name" || (key == "service" && service_.empty()))
         service_ = reader.string(value, key);
     });
@@ -120,20 +120,17 @@ class SpanCollectorLoader final : public Loader {
   std::string_view read_id(const SeedReader& reader, od::value value, std::string_view field) const {
     od::json_type type;
     if (auto error = value.type().get(type)) reader.fail(fmt::format("expected {} as a string", field), error);
-    if (type == od::json_type::number) {
-      std::string_view token = value.raw_json_token();
-      while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t'))
-        token.remove_suffix(1);
-      return token;
-    }
+    if (type == od::json_type::number) return trim_json_space(value.raw_json_token());
     return reader.string(value, field);
   }
 
-  void read_attributes(const SeedReader& reader, od::value value, std::string_view what, std::vector<Attr>& out) const {
+  void read_attributes(const SeedReader& reader, od::value value, std::string_view what,
+                       std::vector<Attr>& out) const {
     od::json_type type;
     if (auto error = value.type().get(type)) reader.fail(fmt::format("expected {} as an object", what), error);
     if (type == od::json_type::null) return;
-    reader.for_each_field(value, what, [&](std::string_view key, od::value v) { out.push_back({key, reader.any(v)}); });
+    reader.for_each_field(value, what,
+                          [&](std::string_view key, od::value v) { out.push_back({key, reader.any(v)}); });
   }
 
   void read_status(const SeedReader& reader, od::value value, Span& span) {

@@ -102,7 +102,7 @@ struct Open {
 //   pipeline.started + pipeline.completed|failed|cancelled: the run's root span, id =
 //     the run id, named by pipeline_name (else "pipeline");
 //   tool.started + tool.completed|failed, keyed by (run, tool name): a child of the stage
-//     that was open in the run when the tool started (data.stage when given, else the
+//     that was open in the run when the tool started (the one data.stage names, else the
 //     stage opened last), else of the run;
 //   anything else (tool.invoked, stream.*, custom.*, stage.wide, ...): an event, with its
 //     data as JSON text, on the span open for it (the same stage rule, else the run's
@@ -112,9 +112,9 @@ struct Open {
 // end - start; an end without its start starts duration_ms before the end. Time =
 // data.timestamp, else the envelope's timestamp. failed -> error with data.error (a
 // string, or {type, message}: error.type becomes an attribute); cancelled -> error
-// "cancelled". Attributes: the closing event's data, less stage, status, timestamp,
-// duration_ms, pipeline_run_id and error. Spans still open at the end of the input are
-// pushed by finish() as incomplete, with the opening event's attributes.
+// "cancelled". Attributes: the closing event's data, less status, timestamp, duration_ms,
+// pipeline_run_id, error and (on stage events) stage. Spans still open at the end of the
+// input are pushed by finish() as incomplete, with the opening event's attributes.
 // Span ids: the run id for a pipeline, "<run>/<name>@<line>" for a stage or a tool call
 // (the line of its opening event, else of its closing one): unique even when a stage runs
 // twice in a run.
@@ -182,13 +182,15 @@ class StageEventsLoader final : public Loader {
     od::object data = reader.object(value, "data");
     if (event.info.kind == Kind::kOther) {
       if (auto error = data.raw_json().get(event.data_json)) reader.fail("expected data as an object", error);
-      while (!event.data_json.empty() && std::string_view(" \t\r\n").find(event.data_json.back()) != std::string_view::npos)
-        event.data_json.remove_suffix(1);
+      event.data_json = trim_json_space(event.data_json);
       if (auto error = data.reset().error()) reader.fail("expected data as an object", error);
     }
     reader.for_each_field(data, "data", [&](std::string_view key, od::value v) {
       if (key == "stage") {
+        // A stage event's name is in its type; a tool's or pipeline's stage is news.
         event.stage = reader.string(v, "data.stage");
+        if (event.info.kind != Kind::kStage && !event.stage.empty())
+          attrs_.push_back({key, Value::of_string(event.stage)});
       } else if (key == "status") {
         return;  // the type's suffix says it
       } else if (key == "timestamp") {
@@ -253,12 +255,13 @@ class StageEventsLoader final : public Loader {
     out.append(digits, end);
   }
 
-  // The stage a tool call or a loose event belongs to: data.stage when open, else the
-  // stage of the run opened last.
+  // The stage a tool call or a loose event belongs to: the one data.stage names (none
+  // when it has ended: a stage.wide summary comes after its stage), else the stage of the
+  // run opened last.
   Open* open_stage(std::string_view run, std::string_view stage) {
     if (!stage.empty()) {
       auto it = open_.find(key_of(Kind::kStage, run, stage));
-      if (it != open_.end()) return &it->second;
+      return it != open_.end() ? &it->second : nullptr;
     }
     Open* latest = nullptr;
     for (auto& [key, entry] : open_)

@@ -150,7 +150,8 @@ class ZipkinLoader final : public Loader {
     std::string_view token = trim_right(value.raw_json_token());
     if (!read_int64_lenient(value, micros) || micros > kMaxMicros || micros < 0) {
       throw DocumentError(offset_of(token.data()),
-                          fmt::format("expected {} as a number of microseconds, found {}", field, describe_json(token)));
+                          fmt::format("expected {} as a number of microseconds, found {}", field,
+                                      describe_json(token)));
     }
     return micros;
   }

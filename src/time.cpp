@@ -1,5 +1,6 @@
 #include "src/time.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -36,11 +37,6 @@ int64_t days_from_civil(int64_t year, int month, int day) {
   const int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
   const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + day_of_era - 719468;
-}
-
-std::optional<int64_t> checked_ns(__int128 ns) {
-  if (ns > kInt64Max || ns < kInt64Min) return std::nullopt;
-  return static_cast<int64_t>(ns);
 }
 
 int64_t saturate(__int128 ns) {
@@ -154,13 +150,13 @@ std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
   size_t pos = 19;
   int64_t fraction_ns = 0;
   if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+    static constexpr int64_t kScale[] = {1'000'000'000, 100'000'000, 10'000'000, 1'000'000, 100'000,
+                                         10'000,        1'000,       100,        10,        1};
     size_t start = ++pos;
-    int64_t scale = 100'000'000;
-    while (pos < text.size() && is_digit(text[pos])) {
-      fraction_ns += (text[pos] - '0') * scale;
-      scale /= 10;  // reaches 0 after the 9th digit: later digits add nothing
-      ++pos;
-    }
+    size_t digits_end = std::min(text.size(), start + 9);
+    while (pos < digits_end && is_digit(text[pos])) fraction_ns = fraction_ns * 10 + (text[pos++] - '0');
+    fraction_ns *= kScale[pos - start];
+    while (pos < text.size() && is_digit(text[pos])) ++pos;  // past the 9th: dropped
     if (pos == start) return std::nullopt;
   }
 
@@ -186,9 +182,17 @@ std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
 
-  __int128 seconds = __int128(days_from_civil(year, month, day)) * 86400 + hour * 3600 + minute * 60 +
-                     second - offset_seconds;
-  return checked_ns(seconds * kNsPerSecond + fraction_ns);
+  // Years 0000-9999 keep seconds far inside int64; only the ns product can overflow.
+  int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  if (seconds < 0 && fraction_ns > 0) {
+    // Keep both parts negative so the product cannot overflow where the sum does not.
+    seconds += 1;
+    fraction_ns -= kNsPerSecond;
+  }
+  int64_t ns = 0;
+  if (__builtin_mul_overflow(seconds, kNsPerSecond, &ns) || __builtin_add_overflow(ns, fraction_ns, &ns))
+    return std::nullopt;
+  return ns;
 }
 
 int64_t epoch_number_to_ns(double value) {

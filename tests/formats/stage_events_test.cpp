@@ -188,7 +188,7 @@ TEST_CASE("stage-events: a failed or cancelled pipeline is an error", "[seeds][s
   CHECK(spans[1].trace_id == "run-2");
   CHECK(spans[1].status_message == "boom");
   CHECK(spans[1].duration_ns == 500 * kMs);
-  CHECK(spans[1].attr("stage") == "<absent>");
+  CHECK(spans[1].attr("stage") == "llm");
 }
 
 TEST_CASE("stage-events: a tool call is a child of the stage open when it started", "[seeds][stage-events]") {
@@ -311,12 +311,26 @@ TEST_CASE("stage-events: without a run id the trace id is data.trace_id, else re
 
 TEST_CASE("stage-events: a stage name may hold dots; stage.wide is no stage", "[seeds][stage-events]") {
   auto spans = spans_of(event("pipeline.started", 0) + event("stage.llm.v2.started", 10) +
-                        event("stage.wide", 20, R"("stage":"llm.v2")") + event("stage.llm.v2.completed", 30) +
+                        event("custom.mark", 20, R"("stage":"llm.v2")") + event("stage.llm.v2.completed", 30) +
                         event("pipeline.completed", 40));
   REQUIRE(spans.size() == 2);
   CHECK(spans[0].name == "llm.v2");
   REQUIRE(spans[0].events.size() == 1);
-  CHECK(spans[0].events[0].name == "stage.wide");
+  CHECK(spans[0].events[0].name == "custom.mark");
+}
+
+TEST_CASE("stage-events: an event naming a stage that has ended goes to the run, not to another stage",
+          "[seeds][stage-events]") {
+  auto spans = spans_of(event("pipeline.started", 0) + event("stage.guard.started", 10) +
+                        event("stage.guard.completed", 20) + event("stage.llm.started", 21) +
+                        event("stage.wide", 22, R"("stage":"guard","outcome":"ok")") +
+                        event("stage.llm.completed", 30) + event("pipeline.completed", 40));
+  REQUIRE(spans.size() == 3);
+  CHECK(spans[1].name == "llm");
+  CHECK(spans[1].events.empty());
+  CHECK(spans[2].span_id == "run-1");
+  REQUIRE(spans[2].events.size() == 1);
+  CHECK(spans[2].events[0].name == "stage.wide");
 }
 
 TEST_CASE("stage-events: a malformed event is an error at its line and column", "[seeds][stage-events]") {
