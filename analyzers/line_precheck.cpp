@@ -6,7 +6,7 @@
 #include <utility>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "src/severity.h"
@@ -111,6 +111,71 @@ bool stem_at(const char* data, size_t size, size_t pos, std::string_view stem) {
   return true;
 }
 
+// The vector part of scan_stems: blocks of W bytes from `i` on, as long as a whole block
+// and its anchor bytes fit; advances `i` past them. Candidates are where a stem's anchor
+// pair matches; everything else is skipped a block at a time. OR 0x20 maps 'A'-'Z' onto
+// 'a'-'z' and leaves lower-case letters, digits and '"' as they are, so it folds case for
+// every anchor byte; the other bytes it maps onto anchor bytes ('@'-'_' onto '`'-DEL,
+// control characters onto digits) are either no anchor or cannot stand unescaped in a
+// JSON line, and stem_at checks every candidate anyway.
+#if defined(__SSE2__)
+#define TRACE_SCAN_BLOCKS(NAME, ATTRIBUTE, W, VEC, LOAD, SET1, OR, AND, CMPEQ, MOVEMASK)                     \
+  template <size_t N, class Visit>                                                                          \
+  ATTRIBUTE bool NAME(const char* data, size_t size, size_t& i, const std::array<Stem, N>& stems,          \
+                      Visit& visit) {                                                                       \
+    size_t max_anchor = 0;                                                                                  \
+    for (const Stem& stem : stems) max_anchor = std::max(max_anchor, stem.anchor);                         \
+    VEC first[N], second[N];                                                                                \
+    for (size_t k = 0; k < N; ++k) {                                                                        \
+      first[k] = SET1(stems[k].text[stems[k].anchor]);                                                      \
+      second[k] = SET1(stems[k].text[stems[k].anchor + 1]);                                                 \
+    }                                                                                                       \
+    const VEC fold = SET1(0x20);                                                                            \
+    const VEC backslash = SET1('\\');                                                                       \
+    const size_t reach = W + 1 + max_anchor; /* bytes a block reads */                                   \
+    if (size < reach) return false;                                                                         \
+    /* The last block overlaps the one before it, instead of a long scalar tail: positions */             \
+    /* before `i` are masked off. */                                                                        \
+    for (bool last = false; !last;) {                                                                       \
+      uint32_t keep = ~uint32_t(0);                                                                         \
+      if (i + reach > size) {                                                                               \
+        size_t j = size - reach;                                                                            \
+        if (i >= j + W) break;                                                                              \
+        keep <<= (i - j);                                                                                   \
+        i = j;                                                                                              \
+        last = true;                                                                                        \
+      }                                                                                                     \
+      if (MOVEMASK(CMPEQ(LOAD(reinterpret_cast<const VEC*>(data + i)), backslash))) return true;           \
+      _Pragma("GCC unroll 8") for (size_t k = 0; k < N; ++k) {                                              \
+        const char* base = data + i + stems[k].anchor;                                                      \
+        VEC a = OR(LOAD(reinterpret_cast<const VEC*>(base)), fold);                                         \
+        VEC b = OR(LOAD(reinterpret_cast<const VEC*>(base + 1)), fold);                                     \
+        uint32_t mask = keep & static_cast<uint32_t>(MOVEMASK(AND(CMPEQ(a, first[k]), CMPEQ(b, second[k])))); \
+        while (mask != 0) {                                                                                 \
+          size_t pos = i + static_cast<size_t>(__builtin_ctz(mask));                                        \
+          if (stem_at(data, size, pos, stems[k].text) && visit(k, pos)) return true;                        \
+          mask &= mask - 1;                                                                                 \
+        }                                                                                                   \
+      }                                                                                                     \
+      i += W;                                                                                               \
+    }                                                                                                       \
+    return false;                                                                                           \
+  }
+
+TRACE_SCAN_BLOCKS(scan_blocks_sse2, , 16, __m128i, _mm_loadu_si128, _mm_set1_epi8, _mm_or_si128, _mm_and_si128,
+                  _mm_cmpeq_epi8, _mm_movemask_epi8)
+#if defined(__x86_64__)
+TRACE_SCAN_BLOCKS(scan_blocks_avx2, __attribute__((target("avx2"))), 32, __m256i, _mm256_loadu_si256,
+                  _mm256_set1_epi8, _mm256_or_si256, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_movemask_epi8)
+// Decided once; __builtin_cpu_init first, as this runs among the static constructors.
+const bool kHasAvx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+#endif
+#undef TRACE_SCAN_BLOCKS
+#endif
+
 // Calls visit(stem_index, position) for every place a stem starts (ASCII case folded),
 // in one pass over the line, and stops with true when visit returns true or at the
 // first backslash (a line with JSON escapes always passes, see the header).
@@ -120,45 +185,10 @@ bool scan_stems(std::string_view line, const std::array<Stem, N>& stems, Visit v
   const size_t size = line.size();
   size_t i = 0;
 #if defined(__SSE2__)
-  // Candidates are where a stem's anchor pair matches; everything else is skipped 16
-  // bytes at a time. OR 0x20 maps 'A'-'Z' onto 'a'-'z' and leaves lower-case letters,
-  // digits and '"' as they are, so it folds case for every anchor byte; the few other
-  // bytes it maps onto anchors ('@'-'_' onto '`'-DEL, controls onto digits) are not
-  // anchors or cannot be in a JSON line unescaped, and stem_at checks every candidate.
-  size_t max_anchor = 0;
-  for (const Stem& stem : stems) max_anchor = std::max(max_anchor, stem.anchor);
-  __m128i first[N], second[N];
-  for (size_t k = 0; k < N; ++k) {
-    first[k] = _mm_set1_epi8(stems[k].text[stems[k].anchor]);
-    second[k] = _mm_set1_epi8(stems[k].text[stems[k].anchor + 1]);
-  }
-  const __m128i fold = _mm_set1_epi8(0x20);
-  const __m128i backslash = _mm_set1_epi8('\\');
-  // Position p is a candidate for stem k when its pair sits at p + anchor; a block
-  // covers p in [i, i + 16) and reads up to byte i + 16 + max_anchor.
-  for (; i + 17 + max_anchor <= size; i += 16) {
-    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    if (_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash))) return true;
-    bool found = false;
-    // Unrolled over the stems, so the compared bytes stay in registers.
-    [&]<size_t... K>(std::index_sequence<K...>) {
-      auto one = [&](size_t k) {
-        const char* base = data + i + stems[k].anchor;
-        __m128i a = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base)), fold);
-        __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 1)), fold);
-        unsigned mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first[k]), _mm_cmpeq_epi8(b, second[k]))));
-        while (mask != 0) {
-          size_t pos = i + static_cast<size_t>(__builtin_ctz(mask));
-          if (stem_at(data, size, pos, stems[k].text) && visit(k, pos)) return true;
-          mask &= mask - 1;
-        }
-        return false;
-      };
-      found = (one(K) || ...);
-    }(std::make_index_sequence<N>());
-    if (found) return true;
-  }
+#if defined(__x86_64__)
+  if (kHasAvx2 && scan_blocks_avx2(data, size, i, stems, visit)) return true;
+#endif
+  if (scan_blocks_sse2(data, size, i, stems, visit)) return true;
 #endif
   for (; i < size; ++i) {
     if (data[i] == '\\') return true;

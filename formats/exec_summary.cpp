@@ -43,8 +43,9 @@ struct Stage {
 // kSpanClockRelative, and start_ns lays stages out one after the other from 0 within
 // their parent (a stage of unknown duration takes no room): a timeline shaped like the
 // request, not its real one.
-// trace id = the summary's request_id or thread_id, else the first stage metadata's (in
-// document order), else "summary-<n>" (n = the summary's index in the file, from 0).
+// trace id = the summary's request_id or thread_id, else the one in the metadata of the
+// first stage (in document order) that has one, else "summary-<n>" (n = the summary's
+// index in the file, from 0).
 // span id = stage_id; a stage_id met again in the same summary gets "#2", "#3"...;
 // a stage without one is "stage-<n>" (n = its index in document order).
 // The summary's own totals are derived from the stages: not read.
