@@ -64,9 +64,12 @@ void append_attrs_text(Attrs attrs, std::string& out) {
     out += ' ';
     append_one_line(attr.key, out);
     out += '=';
-    bool quote = value.empty();
-    for (char c : value)
-      if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) quote = true;
+    // JSON (minified) is shown as it is; other text is quoted when it would not read as
+    // one value.
+    bool quote = value.empty() && attr.value.kind != ValueKind::kRawJson;
+    if (attr.value.kind != ValueKind::kRawJson)
+      for (char c : value)
+        if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) quote = true;
     if (quote) append_json_string(value, out);
     else out += value;
   }

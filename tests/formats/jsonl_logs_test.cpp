@@ -327,7 +327,7 @@ TEST_CASE("jsonl: level names and slog offsets", "[jsonl]") {
 TEST_CASE("jsonl: fields keep their JSON types", "[jsonl]") {
   OwnedLog log = only_log(
       R"({"timestamp":"2025-01-15T10:30:00Z","level":"INFO","message":"m","s":"x\"y","i":-42,"big":9223372036854775807,)"
-      R"("huge":18446744073709551615,"d":0.25,"e":1.5e3,"t":true,"f":false,"n":null,"o":{"a":[1,{"b":2}]},"a":[1, 2],)"
+      R"("huge":18446744073709551615,"huger":123456789012345678901234567890,"d":0.25,"e":1.5e3,"t":true,"f":false,"n":null,"o":{"a":[1,{"b":2}]},"a":[1, 2],)"
       R"("u":"caf\u00e9"})");
   auto kind = [&](const char* key) { return field_named(log.fields, key).kind; };
   auto text = [&](const char* key) { return field_named(log.fields, key).text; };
@@ -338,6 +338,8 @@ TEST_CASE("jsonl: fields keep their JSON types", "[jsonl]") {
   CHECK(kind("big") == ValueKind::kInt);
   CHECK(text("big") == "9223372036854775807");
   CHECK(kind("huge") == ValueKind::kDouble);
+  CHECK(kind("huger") == ValueKind::kDouble);
+  CHECK(text("huger") == "1.2345678901234568e+29");
   CHECK(kind("d") == ValueKind::kDouble);
   CHECK(text("d") == "0.25");
   CHECK(kind("e") == ValueKind::kDouble);
