@@ -133,8 +133,9 @@ std::optional<MatchRange> TextMatcher::find_literal(std::string_view text, size_
     size_t hit = find_text(text, needle, options_.ignore_case, at);
     if (hit == std::string_view::npos) return std::nullopt;
     size_t end = hit + needle.size();
-    if (!options_.word || ((hit == 0 || !is_word_char(text[hit - 1])) && (end == text.size() || !is_word_char(text[end]))))
-      return MatchRange{hit, end};
+    bool free_before = hit == 0 || !is_word_char(text[hit - 1]);
+    bool free_after = end == text.size() || !is_word_char(text[end]);
+    if (!options_.word || (free_before && free_after)) return MatchRange{hit, end};
     at = hit + 1;
   }
 }

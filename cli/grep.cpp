@@ -14,6 +14,7 @@
 #include "src/errors.h"
 #include "src/exit_codes.h"
 #include "src/output/record_printer.h"
+#include "src/output/stdout_writer.h"
 #include "src/output/terminal.h"
 
 namespace trace::cli {
@@ -150,12 +151,19 @@ int run_grep(GrepOptions& options) {
 
   formats::ReadReport report;
   RecordSink* sinks[] = {&printer};
-  for (const formats::Input& input : inputs) {
-    printer.begin_file(input.path == "-" ? "<stdin>" : input.path);
-    formats::ReadReport one = formats::read_inputs(std::span(&input, 1), read, sinks);
-    printer.end_file();
-    for (formats::FileReport& file : one.files) report.files.push_back(std::move(file));
-    if (printer.done()) break;
+  try {
+    for (const formats::Input& input : inputs) {
+      printer.begin_file(input.path == "-" ? "<stdin>" : input.path);
+      formats::ReadReport one = formats::read_inputs(std::span(&input, 1), read, sinks);
+      printer.end_file();
+      for (formats::FileReport& file : one.files) report.files.push_back(std::move(file));
+      if (printer.done()) break;
+    }
+  } catch (const output::BrokenPipe&) {
+    throw;
+  } catch (...) {
+    printer.flush();  // what was found before the error stays found
+    throw;
   }
   printer.finish();
   report_skips(report);
@@ -181,7 +189,8 @@ Command register_grep(CLI::App& parent) {
   app->add_option("--field", options->field,
                   "Search the value of this key instead of the message / span name (attr, a.b.c path or built-in)");
 
-  app->add_option("--level", options->level, "Log level: trace, debug, info, warn, error or fatal; warn+ = at least warn");
+  app->add_option("--level", options->level,
+                  "Log level: trace, debug, info, warn, error or fatal; warn+ = at least warn");
   app->add_option("--where", options->where,
                   "'KEY OP VALUE' with OP =, !=, <, <=, >, >=, ~ (regex), or 'KEY exists'; repeat to AND")
       ->allow_extra_args(false);

@@ -292,6 +292,10 @@ void RecordPrinter::finish() {
     if (json_first_) out_ += "{\"schema_version\":1,\"command\":\"grep\",\"matches\":[";
     fmt::format_to(std::back_inserter(out_), "{}],\"count\":{}}}\n", json_first_ ? "" : "\n", total_selected_);
   }
+  flush();
+}
+
+void RecordPrinter::flush() {
   if (!out_.empty()) write_stdout(out_);
   out_.clear();
 }

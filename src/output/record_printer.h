@@ -57,6 +57,9 @@ class RecordPrinter final : public RecordSink {
   void end_file();
   // After the last input: closes the JSON document and flushes.
   void finish();
+  // Writes what is buffered, as it is (before an error ends the run: output already
+  // found is not lost).
+  void flush();
 
   Flow on_span(const Span& span) override;
   Flow on_log(const LogRecord& log) override;

@@ -212,7 +212,8 @@ TEST_CASE("slowest spans: past the self-time bound the table says it is approxim
   feed(top, kSpans, 0, kSpans.size());
   trace::output::Table table = top.finish({"t.json"});
   CHECK(table.meta.approximate);
-  CHECK(table.meta.notes == std::vector<std::string>{"self time ranks the first 4 spans; 3 later spans were not ranked"});
+  CHECK(table.meta.notes ==
+        std::vector<std::string>{"self time ranks the first 4 spans; 3 later spans were not ranked"});
 }
 
 TEST_CASE("slowest spans: --by takes duration or self-time", "[slowest_spans]") {

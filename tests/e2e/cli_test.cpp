@@ -29,7 +29,7 @@ TEST_CASE("cli: --version prints the version, exit 0", "[e2e][cli]") {
 }
 
 TEST_CASE("cli: every subcommand's --help has examples and every option is in its man page", "[e2e][cli]") {
-  for (std::string command : {"stats", "info"}) {
+  for (std::string command : {"stats", "info", "grep", "top"}) {
     auto help = run_trace(command + " --help");
     INFO(command);
     CHECK(help.exit_code == 0);
@@ -51,7 +51,7 @@ TEST_CASE("cli: every subcommand's --help has examples and every option is in it
 }
 
 TEST_CASE("cli: the examples in --help run on the shipped samples", "[e2e][cli]") {
-  for (std::string command : {"stats", "info"}) {
+  for (std::string command : {"stats", "info", "grep", "top"}) {
     auto help = run_trace(command + " --help");
     std::string examples = help.out.substr(help.out.find("Examples:"));
     std::regex line("\\n  trace ([^\\n|]+)");

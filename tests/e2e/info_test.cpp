@@ -4,12 +4,11 @@
 #include "support/run_trace.h"
 
 using trace::testing::expected_output;
+using trace::testing::run_shell;
 using trace::testing::run_trace;
 
 TEST_CASE("info: every sample, detected format and counts", "[e2e][info]") {
-  auto result = run_trace(
-      "info samples/otlp_traces.json samples/otlp_traces.jsonl samples/chrome_trace.json "
-      "samples/chrome_trace_array.json samples/app_logs.jsonl samples/pino.jsonl");
+  auto result = run_shell("export LC_ALL=C; \"$TRACE\" info samples/*.json samples/*.jsonl");
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(result.out == expected_output("info_samples.txt", result.out));
