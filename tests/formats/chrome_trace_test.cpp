@@ -15,6 +15,7 @@ using trace::kSpanClockRelative;
 using trace::kSpanIncomplete;
 using trace::kSpanInstant;
 using trace::testing::load_text;
+using trace::testing::load_error;
 using trace::testing::OwnedSpan;
 
 namespace {

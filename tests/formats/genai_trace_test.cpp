@@ -11,6 +11,9 @@
 #include "support/load_text.h"
 
 using trace::testing::load_text;
+using trace::testing::load_error;
+using trace::testing::render;
+using trace::testing::read_sample;
 using trace::testing::Loaded;
 using trace::testing::OwnedAttr;
 using trace::testing::OwnedSpan;
@@ -30,28 +33,7 @@ std::vector<OwnedSpan> spans_of(const std::string& text) {
   return loaded.records.spans;
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    load_text(text, "genai-trace", "trace.json");
-  } catch (const trace::InputError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-std::string render(const std::vector<OwnedAttr>& attrs) {
-  std::string out;
-  for (const OwnedAttr& attr : attrs) out += attr.key + "=" + attr.text + ";";
-  return out;
-}
-
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(TRACE_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string error_of(const std::string& text) { return load_error(text, "genai-trace", "trace.json"); }
 
 const char* kCall = R"({"trace_id": "trace_3f9a12c7", "operation": "processor_call", "start_time": 1736937000.25,
  "processor": "RagAgentPipeline", "thread_id": 139872915248960, "call_depth": 0,

@@ -18,6 +18,8 @@ using trace::formats::detect_jsonl_profile;
 using trace::formats::JsonlKeyProfile;
 using trace::formats::LogProducer;
 using trace::testing::load_text;
+using trace::testing::load_error;
+using trace::testing::read_sample;
 using trace::testing::Loaded;
 using trace::testing::OwnedAttr;
 using trace::testing::OwnedLog;
@@ -52,22 +54,7 @@ std::vector<std::string> keys_of(const std::vector<OwnedAttr>& fields) {
 
 JsonlKeyProfile profile_of(std::vector<std::string_view> lines) { return detect_jsonl_profile(lines); }
 
-std::string error_of(const std::string& text) {
-  try {
-    load_text(text, "jsonl", "app.jsonl");
-  } catch (const trace::InputError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(TRACE_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string error_of(const std::string& text) { return load_error(text, "jsonl", "app.jsonl"); }
 
 }  // namespace
 

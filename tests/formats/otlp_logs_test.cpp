@@ -11,6 +11,7 @@
 #include "support/load_text.h"
 
 using trace::testing::load_text;
+using trace::testing::read_sample;
 using trace::testing::OwnedAttr;
 using trace::testing::OwnedLog;
 
@@ -25,14 +26,6 @@ std::string request(const std::string& records) {
   return R"({"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"rag-api"}}]},)"
          R"("scopeLogs":[{"scope":{"name":"rag_api.app"},"logRecords":[)" +
          records + "]}]}]}";
-}
-
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(TRACE_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace

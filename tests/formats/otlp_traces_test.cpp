@@ -12,6 +12,7 @@
 #include "support/load_text.h"
 
 using trace::testing::load_text;
+using trace::testing::read_sample;
 using trace::testing::OwnedAttr;
 using trace::testing::OwnedSpan;
 
@@ -34,14 +35,6 @@ const OwnedAttr& attr_named(const std::vector<OwnedAttr>& attrs, const std::stri
   static const OwnedAttr kNone{};
   FAIL("no attribute " << key);
   return kNone;
-}
-
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(TRACE_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace

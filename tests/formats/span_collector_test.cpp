@@ -11,6 +11,9 @@
 #include "support/load_text.h"
 
 using trace::testing::load_text;
+using trace::testing::load_error;
+using trace::testing::render;
+using trace::testing::read_sample;
 using trace::testing::Loaded;
 using trace::testing::OwnedAttr;
 using trace::testing::OwnedSpan;
@@ -34,28 +37,7 @@ Loaded load(const std::string& text) {
 
 std::vector<OwnedSpan> spans_of(const std::string& text) { return load(text).records.spans; }
 
-std::string error_of(const std::string& text) {
-  try {
-    load_text(text, "span-collector", "trace.json");
-  } catch (const trace::InputError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-std::string render(const std::vector<OwnedAttr>& attrs) {
-  std::string out;
-  for (const OwnedAttr& attr : attrs) out += attr.key + "=" + attr.text + ";";
-  return out;
-}
-
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(TRACE_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string error_of(const std::string& text) { return load_error(text, "span-collector", "trace.json"); }
 
 const char* kInference = R"({"span_id": "a7cae8f6", "parent_id": "a1c4e2f0", "name": "model_inference",
   "start_time": 1736938800.612040, "end_time": 1736938802.103518, "status": "ok", "error": null,

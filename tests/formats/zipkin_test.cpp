@@ -11,6 +11,7 @@
 #include "support/load_text.h"
 
 using trace::testing::load_text;
+using trace::testing::read_sample;
 using trace::testing::OwnedAttr;
 using trace::testing::OwnedSpan;
 
@@ -27,14 +28,6 @@ const OwnedAttr& attr_named(const std::vector<OwnedAttr>& attrs, const std::stri
   static const OwnedAttr kNone{};
   FAIL("no attribute " << key);
   return kNone;
-}
-
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(TRACE_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 const char* const kSpan = R"({"traceId":"5af7183fb1d4cf5f","id":"6b221d5bc9e6496c","name":"post /chat"})";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "support/collect_sink.h"
 
@@ -17,5 +18,14 @@ struct Loaded {
 // (e.g. "input.json:3:17: expected ...").
 Loaded load_text(const std::string& text, const std::string& format = "",
                  const std::string& name = "input.json");
+
+// The user-visible message load_text() fails with, or "<no error>".
+std::string load_error(const std::string& text, const std::string& format, const std::string& name);
+
+// Attributes as "key=value;" pairs in order, for compact exact comparisons.
+std::string render(const std::vector<OwnedAttr>& attrs);
+
+// The text of samples/<name>.
+std::string read_sample(const std::string& name);
 
 }  // namespace trace::testing
