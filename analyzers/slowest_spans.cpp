@@ -263,16 +263,18 @@ std::vector<SlowestSpans::Kept> SlowestSpans::ranked_rows() const {
       std::sort(groups.back().begin(), groups.back().end(), by_rank);
     }
   } else {
-    // Self time: children are found by their parent's key among all kept spans.
-    std::vector<Kept> spans = all_;
+    // Self time: children are found by their parent's key among all kept spans. Indexes,
+    // not copies: all_ may hold a million spans.
+    const std::vector<Kept>& spans = all_;
+    std::vector<int64_t> self(spans.size());
     std::vector<uint32_t> by_parent(spans.size());
     for (uint32_t i = 0; i < by_parent.size(); ++i) by_parent[i] = i;
     std::sort(by_parent.begin(), by_parent.end(),
               [&spans](uint32_t a, uint32_t b) { return spans[a].parent < spans[b].parent; });
     std::vector<std::pair<int64_t, int64_t>> intervals;
     for (uint32_t i = 0; i < spans.size(); ++i) {
-      Kept& span = spans[i];
-      span.self_ns = span.duration_ns;
+      const Kept& span = spans[i];
+      self[i] = span.duration_ns;
       if (span.key == 0) continue;
       auto first = std::lower_bound(by_parent.begin(), by_parent.end(), span.key,
                                     [&spans](uint32_t c, uint64_t key) { return spans[c].parent < key; });
@@ -283,28 +285,36 @@ std::vector<SlowestSpans::Kept> SlowestSpans::ranked_rows() const {
       for (auto it = first; it != by_parent.end() && spans[*it].parent == span.key; ++it) {
         if (*it == i) continue;
         const Kept& child = spans[*it];
-        if (!start_known || (child.flags & kSpanStartUnknown)) {
-          if (child.flags & kSpanStartUnknown) {
-            unplaced += child.duration_ns;
-            continue;
-          }
+        if (child.flags & kSpanStartUnknown) {
+          unplaced += child.duration_ns;
+        } else if (!start_known) {
           intervals.emplace_back(child.start_ns, child.start_ns + child.duration_ns);
-          continue;
+        } else {
+          int64_t child_begin = std::max(begin, child.start_ns);
+          int64_t child_end = std::min(end, child.start_ns + child.duration_ns);
+          if (child_end > child_begin) intervals.emplace_back(child_begin, child_end);
         }
-        int64_t child_begin = std::max(begin, child.start_ns);
-        int64_t child_end = std::min(end, child.start_ns + child.duration_ns);
-        if (child_end > child_begin) intervals.emplace_back(child_begin, child_end);
       }
       int64_t covered = covered_time(intervals) + unplaced;
-      span.self_ns = span.duration_ns - std::min(covered, span.duration_ns);
+      self[i] = span.duration_ns - std::min(covered, span.duration_ns);
     }
-    std::unordered_map<std::string_view, std::vector<Kept>> grouped;
-    for (Kept& span : spans) grouped[text(span.group)].push_back(span);
+    std::vector<uint32_t>().swap(by_parent);
+    auto by_self = [&](uint32_t a, uint32_t b) {
+      Kept x = spans[a], y = spans[b];
+      x.self_ns = self[a];
+      y.self_ns = self[b];
+      return better(x, y);
+    };
+    std::unordered_map<std::string_view, std::vector<uint32_t>> grouped;
+    for (uint32_t i = 0; i < spans.size(); ++i) grouped[text(spans[i].group)].push_back(i);
     for (auto& [group, members] : grouped) {
       size_t keep = std::min(members.size(), options_.top);
-      std::partial_sort(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(keep), members.end(), by_rank);
-      members.resize(keep);
-      groups.push_back(std::move(members));
+      std::partial_sort(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(keep), members.end(), by_self);
+      std::vector<Kept>& rows = groups.emplace_back();
+      for (size_t k = 0; k < keep; ++k) {
+        rows.push_back(spans[members[k]]);
+        rows.back().self_ns = self[members[k]];
+      }
     }
   }
   std::sort(groups.begin(), groups.end(), [&](const std::vector<Kept>& a, const std::vector<Kept>& b) {

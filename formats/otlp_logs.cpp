@@ -72,16 +72,7 @@ class OtlpLogsLoader final : public Loader {
 
  private:
   bool read_resource_logs(const OtlpReader& reader, od::value value) {
-    od::object object = reader.get_object(value, "ResourceLogs");
-    resource_attrs_.clear();
-    od::value resource;
-    auto error = object.find_field_unordered("resource").get(resource);
-    if (error == simdjson::SUCCESS) {
-      reader.read_resource(resource, resource_attrs_);
-    } else if (error != simdjson::NO_SUCH_FIELD) {
-      reader.fail("expected a field or '}' in ResourceLogs", error);
-    }
-    if (auto reset_error = object.reset().error()) reader.fail("expected ResourceLogs", reset_error);
+    od::object object = reader.read_resource_first(value, "ResourceLogs", resource_attrs_);
     service_ = service_name(resource_attrs_);
 
     return reader.for_each_field(object, "ResourceLogs", [&](std::string_view key, od::value v) {

@@ -91,16 +91,7 @@ class OtlpTracesLoader final : public Loader {
   }
 
   bool read_resource_spans(const OtlpReader& reader, od::value value) {
-    od::object object = reader.get_object(value, "ResourceSpans");
-    resource_attrs_.clear();
-    od::value resource;
-    auto error = object.find_field_unordered("resource").get(resource);
-    if (error == simdjson::SUCCESS) {
-      reader.read_resource(resource, resource_attrs_);
-    } else if (error != simdjson::NO_SUCH_FIELD) {
-      reader.fail("expected a field or '}' in ResourceSpans", error);
-    }
-    if (auto reset_error = object.reset().error()) reader.fail("expected ResourceSpans", reset_error);
+    od::object object = reader.read_resource_first(value, "ResourceSpans", resource_attrs_);
     service_ = service_name(resource_attrs_);
 
     return reader.for_each_field(object, "ResourceSpans", [&](std::string_view key, od::value v) {
