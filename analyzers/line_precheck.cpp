@@ -262,15 +262,14 @@ bool duration_value_reaches(std::string_view line, size_t value, double unit, in
 }
 
 bool has_duration_at_least(std::string_view line, int64_t min_ns) {
-  static constexpr std::array<Stem, 7> kStems{{{"start", 3},
-                                               {"dur", 0},
-                                               {"elapsed", 3},
-                                               {"latency", 4},
-                                               {"took", 1},
-                                               {"response_time", 3},
-                                               {"responsetime", 7}}};
+  // response_time and responseTime (pino-http) share one stem, checked whole below.
+  static constexpr std::array<Stem, 6> kStems{
+      {{"start", 3}, {"dur", 0}, {"elapsed", 3}, {"latency", 4}, {"took", 1}, {"respons", 5}}};
   return scan_stems(line, kStems, [&](size_t stem, size_t at) {
     if (stem == 0) return true;  // span timestamps of trace formats
+    if (stem == 5 && !stem_at(line.data(), line.size(), at + 7, "e_time") &&
+        !stem_at(line.data(), line.size(), at + 7, "etime"))
+      return false;
     size_t value = key_value_at(line, at, kStems[stem].text.size());
     if (value == npos) return false;
     size_t open = line.rfind('"', at);  // npos + 1 = 0: a key at the very start

@@ -13,10 +13,10 @@
 //    severityNumber ...) or of loguru's "no"; a string value is read with
 //    severity_from_text (the one definition of level names), a number on the most
 //    generous scale (pino, Python, OpenTelemetry) the key allows;
-//  - --min-duration: a duration key (starting with dur, elapsed, latency, took or
-//    response) whose value, read in the largest unit the key allows (seconds when it
-//    names none), reaches the minimum; or span timestamps of other formats ("start" in
-//    any case: startTimeUnixNano, startTime, start_time);
+//  - --min-duration: a duration key (its name starting with dur, elapsed, latency, took,
+//    response_time or responseTime) whose value, read in the largest unit the key allows
+//    (seconds when it names none), reaches the minimum; or span timestamps of other
+//    formats ("start" in any case: startTimeUnixNano, startTime, start_time);
 //  - --trace / --span: the id, case-insensitively, or the base64 form OTLP may use for
 //    a hex id;
 //  - --errors: a level at ERROR or above, or "err" or "status" in any case.

@@ -100,7 +100,7 @@ SlowestSpans::TextRef SlowestSpans::store(std::string_view text) {
 }
 
 uint32_t SlowestSpans::intern_name(std::string_view name) {
-  auto found = name_ids_.find(std::string(name));
+  auto found = name_ids_.find(name);
   if (found != name_ids_.end()) return found->second;
   uint32_t id = static_cast<uint32_t>(names_.size());
   names_.emplace_back(name);
@@ -152,8 +152,11 @@ void SlowestSpans::copy_texts(Kept& kept, const SlowestSpans& from) {
 }
 
 bool SlowestSpans::better(const Kept& a, const Kept& b) const {
-  int64_t rank_a = options_.by == RankBy::kSelfTime ? a.self_ns : a.duration_ns;
-  int64_t rank_b = options_.by == RankBy::kSelfTime ? b.self_ns : b.duration_ns;
+  return options_.by == RankBy::kSelfTime ? better(a, a.self_ns, b, b.self_ns)
+                                          : better(a, a.duration_ns, b, b.duration_ns);
+}
+
+bool SlowestSpans::better(const Kept& a, int64_t rank_a, const Kept& b, int64_t rank_b) const {
   if (rank_a != rank_b) return rank_a > rank_b;
   if (a.duration_ns != b.duration_ns) return a.duration_ns > b.duration_ns;
   return std::make_tuple(text(a.trace_id), text(a.span_id), a.file_index, a.line, text(a.name)) <
@@ -299,12 +302,7 @@ std::vector<SlowestSpans::Kept> SlowestSpans::ranked_rows() const {
       self[i] = span.duration_ns - std::min(covered, span.duration_ns);
     }
     std::vector<uint32_t>().swap(by_parent);
-    auto by_self = [&](uint32_t a, uint32_t b) {
-      Kept x = spans[a], y = spans[b];
-      x.self_ns = self[a];
-      y.self_ns = self[b];
-      return better(x, y);
-    };
+    auto by_self = [&](uint32_t a, uint32_t b) { return better(spans[a], self[a], spans[b], self[b]); };
     std::unordered_map<std::string_view, std::vector<uint32_t>> grouped;
     for (uint32_t i = 0; i < spans.size(); ++i) grouped[text(spans[i].group)].push_back(i);
     for (auto& [group, members] : grouped) {

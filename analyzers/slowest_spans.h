@@ -95,7 +95,9 @@ class SlowestSpans : public RecordSink {
   TextRef store(std::string_view text);
   Kept make_kept(const Span& span, std::string_view group, uint64_t key, uint64_t parent);
   void copy_texts(Kept& kept, const SlowestSpans& from);
+  // Ranks before: larger rank, then longer, then by trace id, span id, file, line, name.
   bool better(const Kept& a, const Kept& b) const;
+  bool better(const Kept& a, int64_t rank_a, const Kept& b, int64_t rank_b) const;
   void offer(std::vector<Kept>& heap, Kept kept);
   void compact_arena();
   uint32_t intern_name(std::string_view name);
@@ -115,7 +117,7 @@ class SlowestSpans : public RecordSink {
   std::vector<Kept> all_;                                     // --by self-time: every span
   std::vector<ChainEntry> chain_;
   std::vector<std::string> names_;
-  std::unordered_map<std::string, uint32_t> name_ids_;
+  std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> name_ids_;
   uint64_t unranked_ = 0;       // past kMaxSelfTimeSpans
   bool chain_capped_ = false;   // past kMaxRememberedSpans
   std::string attrs_buffer_;

@@ -129,6 +129,9 @@ TEST_CASE("line precheck: --min-duration reads duration keys in their largest un
   CHECK(slow(R"({"msg":"x","duration":"1.5s"})"));
   CHECK_FALSE(slow(R"({"msg":"x","duration":"900ms"})"));
   CHECK(slow(R"({"msg":"x","responseTime":1200})"));
+  CHECK(slow(R"({"msg":"x","response_time_ms":1200})"));
+  CHECK_FALSE(slow(R"({"msg":"x","response_time_ms":900})"));
+  CHECK_FALSE(slow(R"({"msg":"x","response_tokens":3000})"));
   CHECK(slow(R"({"msg":"x","elapsed_ms":1e3})"));
   CHECK(slow(R"({"msg":"x","latency_us":1000000})"));
   CHECK_FALSE(slow(R"({"msg":"x","latency_us":999998})"));
