@@ -219,20 +219,6 @@ void OtlpReader::read_resource(od::value value, std::vector<Attr>& attrs) const 
   });
 }
 
-od::object OtlpReader::read_resource_first(od::value value, std::string_view what, std::vector<Attr>& attrs) const {
-  od::object object = get_object(value, what);
-  attrs.clear();
-  od::value resource;
-  auto error = object.find_field_unordered("resource").get(resource);
-  if (error == simdjson::SUCCESS) {
-    read_resource(resource, attrs);
-  } else if (error != simdjson::NO_SUCH_FIELD) {
-    fail(fmt::format("expected a field or '}}' in {}", what), error);
-  }
-  if (auto reset_error = object.reset().error()) fail(fmt::format("expected {}", what), reset_error);
-  return object;
-}
-
 // Renders an AnyValue as the plain JSON a user would have written: strings keep their
 // original escapes (the raw token is already valid JSON), int64 strings become numbers.
 void OtlpReader::append_any_value_json(od::value value, std::string& out) const {

@@ -87,11 +87,29 @@ class OtlpReader {
   // Reads a Resource ({attributes, droppedAttributesCount}) into `attrs`.
   void read_resource(od::value value, std::vector<Attr>& attrs) const;
 
-  // For a ResourceSpans / ResourceLogs object (`what` names it in messages): reads its
-  // `resource` into `attrs` wherever it stands, then returns the object rewound, so the
-  // records that follow can carry the resource. Exporters write `resource` first, where
+  // Hands the field `key` of the object `value` (`what` names it in messages) to `read`
+  // wherever it stands, then returns the object rewound, so the records that follow can
+  // carry what it said (a resource, a scope). Exporters write such fields first, where
   // this costs one key comparison; elsewhere, one extra skim of the object.
-  od::object read_resource_first(od::value value, std::string_view what, std::vector<Attr>& attrs) const;
+  template <class Read>
+  od::object read_field_first(od::value value, std::string_view what, std::string_view key, Read&& read) const {
+    od::object object = get_object(value, what);
+    od::value field;
+    auto error = object.find_field_unordered(key).get(field);
+    if (error == simdjson::SUCCESS) {
+      read(field);
+    } else if (error != simdjson::NO_SUCH_FIELD) {
+      fail(std::string("expected a field or '}' in ") + std::string(what), error);
+    }
+    if (auto reset_error = object.reset().error()) fail(std::string("expected ") + std::string(what), reset_error);
+    return object;
+  }
+
+  // read_field_first for the `resource` of a ResourceSpans / ResourceLogs object.
+  od::object read_resource_first(od::value value, std::string_view what, std::vector<Attr>& attrs) const {
+    attrs.clear();
+    return read_field_first(value, what, "resource", [&](od::value resource) { read_resource(resource, attrs); });
+  }
 
   // An id as canonical lower-case hex: hex of any case is lower-cased, base64 (old OTLP
   // and Jaeger v3 output) of 16 or 8 bytes is re-encoded as hex, anything else is kept

@@ -106,23 +106,18 @@ class OtlpTracesLoader final : public Loader {
 
   bool read_scope_spans(const OtlpReader& reader, od::value value, bool legacy) {
     std::string_view what = legacy ? "InstrumentationLibrarySpans" : "ScopeSpans";
-    od::object object = reader.get_object(value, what);
     scope_name_ = {};
     scope_version_ = {};
-    od::value scope;
-    auto error = object.find_field_unordered(legacy ? "instrumentationLibrary" : "scope").get(scope);
-    if (error == simdjson::SUCCESS) {
-      reader.for_each_field(scope, "InstrumentationScope", [&](std::string_view key, od::value v) {
-        if (key == "name") {
-          scope_name_ = reader.read_string(v, "scope.name");
-        } else if (key == "version") {
-          scope_version_ = reader.read_string(v, "scope.version");
-        }
-      });
-    } else if (error != simdjson::NO_SUCH_FIELD) {
-      reader.fail(fmt::format("expected a field or '}}' in {}", what), error);
-    }
-    if (auto reset_error = object.reset().error()) reader.fail(fmt::format("expected {}", what), reset_error);
+    od::object object = reader.read_field_first(
+        value, what, legacy ? "instrumentationLibrary" : "scope", [&](od::value scope) {
+          reader.for_each_field(scope, "InstrumentationScope", [&](std::string_view key, od::value v) {
+            if (key == "name") {
+              scope_name_ = reader.read_string(v, "scope.name");
+            } else if (key == "version") {
+              scope_version_ = reader.read_string(v, "scope.version");
+            }
+          });
+        });
 
     return reader.for_each_field(object, what, [&](std::string_view key, od::value v) {
       if (key != "spans") return true;
