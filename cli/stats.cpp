@@ -46,7 +46,8 @@ Command register_stats(CLI::App& parent) {
   add_input_options(*app, options->input);
   app->add_option("-g,--group-by", options->group_by,
                   "Group by name (default), service, model or attr:KEY; several keys allowed (name,service)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app->add_option("-s,--sort", options->sort,
                   "Sort rows by total (default), count, errors, error_rate, min, mean, p50, p90, p95, p99, max or name");
   app->add_option("-n,--top", options->top, "Show only the first N rows after sorting");

@@ -135,3 +135,11 @@ TEST_CASE("stats: a reader that goes away early is not an error", "[e2e][stats]"
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
 }
+
+TEST_CASE("stats: a short -g KEY does not swallow the FILE after it", "[e2e][stats]") {
+  auto spaced = run_trace("stats -g service samples/otlp_traces.json");
+  auto joined = run_trace("stats --group-by=service samples/otlp_traces.json");
+  INFO(spaced.err);
+  REQUIRE(spaced.exit_code == 0);
+  CHECK(spaced.out == joined.out);
+}
