@@ -7,7 +7,6 @@
 #   REPEAT=3            runs per fast command; the table keeps the fastest (slow tools run once)
 #   SLOW_PREFIX=200M    input for jq and mlr (and a trace run on the same input, to compare)
 #   OTLP=1              also time `trace stats` on an OTLP JSON-lines file of the same size
-#   TRACE_GREP_ARGS=... arguments for `trace grep` before the file (only if it exists)
 #   NO_RESULTS=1        print the table but do not append it to bench/RESULTS.md
 #   WAIT_IDLE=600       wait up to this many seconds for the 1-minute load average to fall
 #                       below 1 before timing (shared machines); the report records the load
@@ -21,7 +20,6 @@ SIZE=${1:-1G}
 REPEAT=${REPEAT:-3}
 SLOW_PREFIX=${SLOW_PREFIX:-200M}
 OTLP=${OTLP:-1}
-TRACE_GREP_ARGS=${TRACE_GREP_ARGS:---count level=ERROR}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$ROOT/build-bench
@@ -155,12 +153,17 @@ run_case "trace" "trace stats --format json $F" "$FILE" "$REPEAT" "$TRACE" stats
 TRACE_ERRORS=$(jq '[.rows[].errors] | add' "$OUT/$case_no.out" 2> /dev/null || echo '?')
 TRACE_SPANS=$(jq '.spans' "$OUT/$case_no.out" 2> /dev/null || echo '?')
 
-if "$TRACE" --help 2> /dev/null | grep -qE '^  grep( |$)'; then
-  # shellcheck disable=SC2086 # TRACE_GREP_ARGS is a list of words on purpose
-  run_case "trace" "trace grep $TRACE_GREP_ARGS $F" "$FILE" "$REPEAT" "$TRACE" grep $TRACE_GREP_ARGS "$FILE"
-else
-  NOTES+=("\`trace grep\` skipped: this build of trace has no grep subcommand.")
-fi
+# grep: the two slow-op/level filters, each beside jq's select on the same whole FILE (jq runs
+# once: ~30-50 s) and the match counts compared.
+run_case "trace" "trace grep -c --level error $F" "$FILE" "$REPEAT" "$TRACE" grep -c --level error "$FILE"
+GREP_ERRORS=$(cat "$OUT/$case_no.out" 2> /dev/null || echo '?')
+run_case "jq" "jq -c 'select(.level==\"ERROR\")' $F" "$FILE" 1 jq -c 'select(.level=="ERROR")' "$FILE"
+JQ_ERRORS=$(wc -l < "$OUT/$case_no.out" 2> /dev/null || echo '?')
+run_case "trace" "trace grep -c --min-duration 1s $F" "$FILE" "$REPEAT" "$TRACE" grep -c --min-duration 1s "$FILE"
+GREP_SLOW=$(cat "$OUT/$case_no.out" 2> /dev/null || echo '?')
+run_case "jq" "jq -c 'select((.duration_ms // -1) >= 1000)' $F" "$FILE" 1 \
+  jq -c 'select((.duration_ms // -1) >= 1000)' "$FILE"
+JQ_SLOW=$(wc -l < "$OUT/$case_no.out" 2> /dev/null || echo '?')
 
 if [[ $OTLP == 1 ]]; then
   run_case "trace" "trace stats OTLP_FILE" "$OTLP_FILE" "$REPEAT" "$TRACE" stats "$OTLP_FILE"
@@ -207,7 +210,8 @@ report() {
   echo "CPU s: user + system time of that fastest run (more stable than wall clock on a busy machine)."
   echo "Peak RSS: largest maximum resident set size over the runs (GNU time -v)."
   echo "Cross-checks: rg counts $RG_ERRORS ERROR lines, trace stats finds $TRACE_ERRORS errors in $TRACE_SPANS spans;"
-  echo "on PREFIX jq counts $JQ_COUNT duration lines, mlr $MLR_COUNT, trace $TRACE_PREFIX_SPANS spans."
+  echo "on PREFIX jq counts $JQ_COUNT duration lines, mlr $MLR_COUNT, trace $TRACE_PREFIX_SPANS spans;"
+  echo "error lines: trace grep $GREP_ERRORS, jq $JQ_ERRORS; lines of 1 s or more: trace grep $GREP_SLOW, jq $JQ_SLOW."
   local note
   for note in "${NOTES[@]+"${NOTES[@]}"}"; do echo "- $note"; done
   echo

@@ -36,6 +36,7 @@ enum class Role : uint8_t {
   kLoguruRecord,
   kLoguruText,
   kDuration,  // aux: the unit in ns
+  kParentId,
   kSpanName,  // aux: rank, the lowest present names the span
   kError,
 };
@@ -116,6 +117,7 @@ class KeyTable {
 constexpr std::string_view kServiceKeys[] = {"service", "service.name", "service_name"};
 constexpr std::string_view kTraceIdKeys[] = {"trace_id", "traceId", "trace.id", "otelTraceID", "traceID"};
 constexpr std::string_view kSpanIdKeys[] = {"span_id", "spanId", "span.id", "otelSpanID"};
+constexpr std::string_view kParentIdKeys[] = {"parent_span_id", "parentSpanId", "parent_id", "parentId", "parent.id"};
 
 struct DurationKey {
   std::string_view key;
@@ -156,7 +158,9 @@ bool looks_numeric(std::string_view text) {
 //              kSpanStartUnknown);
 //   name     = the best of span/stage/operation/op/step/tool/event present as a string,
 //              else the message;
-//   service, trace_id, span_id = the log record's; attrs = the log record's fields;
+//   service, trace_id, span_id = the log record's; parent = the first of parent_span_id,
+//              parentSpanId, parent_id, parentId, parent.id (also kept as a field);
+//              attrs = the log record's fields;
 //   status   = error when severity >= ERROR or an `error`/`err` field is present and not
 //              null, false or ""; status_message = that error (its JSON text when it is
 //              an object), else the message. Otherwise unset: a log line cannot say "ok".
@@ -176,6 +180,7 @@ class JsonlLogsLoader final : public Loader {
     if (profile_.name_is_service) keys_.add("name", Role::kService);
     for (std::string_view key : kTraceIdKeys) keys_.add(key, Role::kTraceId);
     for (std::string_view key : kSpanIdKeys) keys_.add(key, Role::kSpanId);
+    for (std::string_view key : kParentIdKeys) keys_.add(key, Role::kParentId);
     keys_.add("duration", Role::kDuration, profile_.duration_is_ns ? 1 : kNsPerSecond);
     for (const DurationKey& d : kDurationKeys) keys_.add(d.key, Role::kDuration, d.unit_ns);
     int64_t rank = 0;
@@ -232,6 +237,7 @@ class JsonlLogsLoader final : public Loader {
     has_duration_ = false;
     duration_ns_ = 0;
     span_name_ = {};
+    parent_id_ = {};
     span_name_rank_ = std::numeric_limits<int64_t>::max();
     failed_ = false;
     error_text_ = {};
@@ -241,6 +247,7 @@ class JsonlLogsLoader final : public Loader {
   const Span& make_span() {
     span_.trace_id = log_.trace_id;
     span_.span_id = log_.span_id;
+    span_.parent_id = parent_id_;
     span_.name = span_name_.empty() ? log_.message : span_name_;
     span_.service = log_.service;
     span_.duration_ns = duration_ns_;
@@ -386,6 +393,7 @@ class JsonlLogsLoader final : public Loader {
       case Role::kLoguruRecord: return read_loguru_record(key, value);
       case Role::kLoguruText: return;  // loguru's formatted line: record.* says it all
       case Role::kDuration: return read_duration(key, value, rule->aux);
+      case Role::kParentId: return read_id_into(key, value, parent_id_, /*also_keep=*/true);
       case Role::kSpanName: {
         Value v;
         read_any(value, v);
@@ -483,13 +491,15 @@ class JsonlLogsLoader final : public Loader {
   }
 
   // Ids may be numbers (Datadog-style 64-bit ids): their text is the id.
-  void read_id_into(std::string_view key, od::value& value, std::string_view& slot) {
+  // The first string or integer id fills `slot`; anything else stays a field. A parent
+  // id is also kept as a field: log records have no place for it.
+  void read_id_into(std::string_view key, od::value& value, std::string_view& slot, bool also_keep = false) {
     std::string_view token = token_of(value);
     Value v;
     read_any(value, v);
-    if (slot.empty() && v.kind == ValueKind::kString) slot = v.text;
-    else if (slot.empty() && v.kind == ValueKind::kInt) slot = token;
-    else keep(key, v);
+    bool taken = slot.empty() && (v.kind == ValueKind::kString || v.kind == ValueKind::kInt);
+    if (taken) slot = v.kind == ValueKind::kString ? v.text : token;
+    if (!taken || also_keep) keep(key, v);
   }
 
   void read_duration(std::string_view key, od::value& value, int64_t unit_ns) {
@@ -616,6 +626,7 @@ class JsonlLogsLoader final : public Loader {
   bool has_duration_ = false;
   int64_t duration_ns_ = 0;
   std::string_view span_name_;
+  std::string_view parent_id_;
   int64_t span_name_rank_ = 0;
   bool failed_ = false;
   std::string_view error_text_;

@@ -426,6 +426,18 @@ TEST_CASE("jsonl: a duration_ms line is also a span ending at the line's time", 
   CHECK(span.attr("stage") == "llm.chat");
 }
 
+TEST_CASE("jsonl: a duration line's parent_span_id becomes the span's parent and stays a field", "[jsonl]") {
+  Loaded loaded = load(
+      R"({"time":"2025-01-15T10:30:00Z","level":"info","msg":"tool done","duration_ms":40,"span_id":"b2","parent_span_id":"a1"}
+{"time":"2025-01-15T10:30:01Z","level":"info","msg":"root done","duration_ms":900,"span_id":"a1","parentId":7}
+)");
+  REQUIRE(loaded.records.spans.size() == 2);
+  CHECK(loaded.records.spans[0].parent_id == "a1");
+  CHECK(loaded.records.spans[0].attr("parent_span_id") == "a1");
+  CHECK(loaded.records.spans[1].parent_id == "7");
+  CHECK(loaded.records.logs[0].field("parent_span_id") == "a1");
+}
+
 TEST_CASE("jsonl: every duration key and its unit", "[jsonl]") {
   Loaded loaded = load(R"({"msg":"a","level":"info","time":"2025-01-15T10:30:00Z","elapsed_ms":2}
 {"msg":"b","level":"info","time":"2025-01-15T10:30:00Z","latency_ms":3}
