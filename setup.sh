@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 mode=${1:-run}
 build_dir=${TRACE_BUILD_DIR:-build}
-packages=(cmake g++ ninja-build libcli11-dev libsimdjson-dev libfmt-dev catch2 zlib1g-dev)
+packages=(cmake g++ ninja-build libcli11-dev libsimdjson-dev libfmt-dev catch2 zlib1g-dev libzstd-dev zstd)
 
 missing=()
 for package in "${packages[@]}"; do

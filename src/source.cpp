@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <fmt/format.h>
 
@@ -128,6 +129,50 @@ class GzipReader : public ByteReader {
   bool at_member_end_ = false;
 };
 
+// Decompresses zstd (every frame, as `zstd -dc` does) from an underlying reader.
+class ZstdReader : public ByteReader {
+ public:
+  ZstdReader(std::unique_ptr<ByteReader> compressed, std::string name)
+      : in_(std::move(compressed)), name_(std::move(name)), buffer_(new char[kBufferSize]), stream_(ZSTD_createDStream()) {
+    if (stream_ == nullptr || ZSTD_isError(ZSTD_initDStream(stream_)))
+      throw InputError(fmt::format("{}: cannot start zstd decompression", name_));
+  }
+  ~ZstdReader() override { ZSTD_freeDStream(stream_); }
+
+  size_t read(char* dst, size_t n) override {
+    ZSTD_outBuffer out{dst, n, 0};
+    while (out.pos < out.size && !done_) {
+      if (in_pos_ == in_size_) {
+        in_size_ = in_->read(buffer_.get(), kBufferSize);
+        in_pos_ = 0;
+        if (in_size_ == 0) {
+          // 0 from the last call = a frame ended exactly there.
+          if (frame_open_) throw InputError(fmt::format("{}: truncated zstd data (unexpected end of file)", name_));
+          done_ = true;
+          break;
+        }
+      }
+      ZSTD_inBuffer in{buffer_.get(), in_size_, in_pos_};
+      size_t rc = ZSTD_decompressStream(stream_, &out, &in);
+      in_pos_ = in.pos;
+      if (ZSTD_isError(rc)) throw InputError(fmt::format("{}: corrupt zstd data: {}", name_, ZSTD_getErrorName(rc)));
+      frame_open_ = rc != 0;
+    }
+    return out.pos;
+  }
+
+ private:
+  static constexpr size_t kBufferSize = 1 << 18;
+  std::unique_ptr<ByteReader> in_;
+  std::string name_;
+  std::unique_ptr<char[]> buffer_;
+  ZSTD_DStream* stream_;
+  size_t in_size_ = 0;
+  size_t in_pos_ = 0;
+  bool frame_open_ = false;
+  bool done_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<Source> Source::open(const std::string& path) {
@@ -160,13 +205,12 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
   reader = std::make_unique<PrefixedReader>(prefix, std::move(reader));
   bool gzip = got >= 2 && static_cast<unsigned char>(magic[0]) == 0x1f && static_cast<unsigned char>(magic[1]) == 0x8b;
   bool zstd = got == 4 && std::memcmp(magic, "\x28\xb5\x2f\xfd", 4) == 0;
-  if (zstd)
-    throw InputError(fmt::format("{}: zstd-compressed input is not supported; decompress it first (zstd -dc {} | trace ...)", name, path));
   if (gzip) reader = std::make_unique<GzipReader>(std::move(reader), name);
+  if (zstd) reader = std::make_unique<ZstdReader>(std::move(reader), name);
 
   std::unique_ptr<Source> source(new Source(name, std::move(reader)));
-  source->compressed_ = gzip;
-  source->size_hint_ = gzip ? 0 : size_hint;
+  source->compressed_ = gzip || zstd;
+  source->size_hint_ = source->compressed_ ? 0 : size_hint;
   return source;
 }
 

@@ -1,5 +1,5 @@
-// An input: a path or "-" (stdin), read sequentially in caller-sized pieces. Gzip input
-// is inflated transparently, whatever its name. Reading in fixed-size chunks into a
+// An input: a path or "-" (stdin), read sequentially in caller-sized pieces. Gzip and
+// zstd input is decompressed transparently, known by its magic bytes, whatever its name. Reading in fixed-size chunks into a
 // reused buffer beat both mmap (3x) and reading whole files (11x) on the target machine.
 #pragma once
 
@@ -20,7 +20,7 @@ class ByteReader {
 class Source {
  public:
   // Opens `path`, or stdin for "-". Throws InputError for a missing, unreadable or
-  // non-regular input (a directory), and for compressed formats we cannot read.
+  // non-regular input (a directory).
   static std::unique_ptr<Source> open(const std::string& path);
   // An in-memory input, for tests.
   static std::unique_ptr<Source> from_string(const std::string& name, std::string text);

@@ -74,6 +74,36 @@ TEST_CASE("stats: gzip input is inflated whatever its name", "[e2e][stats]") {
   CHECK(gz.out == plain.out);
 }
 
+TEST_CASE("stats: zstd input is decompressed whatever its name, every frame of it", "[e2e][stats]") {
+  auto plain = run_trace("stats --csv samples/app_logs.jsonl");
+  // Two frames, as a collector that appends compressed batches writes them.
+  auto zst = run_shell(
+      "f=$(mktemp) && head -n 80 samples/app_logs.jsonl | zstd -q -c > \"$f\" && "
+      "tail -n +81 samples/app_logs.jsonl | zstd -q -c >> \"$f\" && \"$TRACE\" stats --csv \"$f\"; rc=$?; "
+      "rm -f \"$f\"; exit $rc");
+  INFO(zst.err);
+  REQUIRE(zst.exit_code == 0);
+  CHECK(zst.out == plain.out);
+}
+
+TEST_CASE("stats: truncated or corrupt compressed input is an error naming the file, exit 2", "[e2e][stats]") {
+  auto truncated = run_shell(
+      "f=$(mktemp) && zstd -q -c samples/otlp_traces.json | head -c 500 > \"$f\" && "
+      "\"$TRACE\" stats \"$f\" 2>&1 | sed \"s|$f|FILE|\"; exit ${PIPESTATUS[0]}");
+  CHECK(truncated.exit_code == 2);
+  CHECK(truncated.out == "trace: error: FILE: truncated zstd data (unexpected end of file)\n");
+  auto corrupt = run_shell(
+      "f=$(mktemp) && { printf '\\x28\\xb5\\x2f\\xfd\\x04\\x00'; head -c 300 /dev/zero | tr '\\0' '\\377'; } > \"$f\" && "
+      "\"$TRACE\" stats \"$f\" 2>&1 | sed \"s|$f|FILE|\"; exit ${PIPESTATUS[0]}");
+  CHECK(corrupt.exit_code == 2);
+  CHECK(corrupt.out == "trace: error: FILE: corrupt zstd data: Data corruption detected\n");
+  auto bad_gzip = run_shell(
+      "f=$(mktemp) && gzip -c samples/otlp_traces.json | head -c 500 > \"$f\" && "
+      "\"$TRACE\" stats \"$f\" 2>&1 | sed \"s|$f|FILE|\"; exit ${PIPESTATUS[0]}");
+  CHECK(bad_gzip.exit_code == 2);
+  CHECK(bad_gzip.out == "trace: error: FILE: truncated gzip data (unexpected end of file)\n");
+}
+
 TEST_CASE("stats: a truncated document is a located error, exit 2", "[e2e][stats]") {
   auto result = run_trace("stats samples/bad/truncated_otlp.json");
   CHECK(result.exit_code == 2);
@@ -113,10 +143,21 @@ TEST_CASE("stats: a missing file is an error naming it, exit 2", "[e2e][stats]")
   CHECK(result.err == "trace: error: samples/no_such_file.json: cannot open: No such file or directory\n");
 }
 
-TEST_CASE("stats: a directory is refused clearly, exit 2", "[e2e][stats]") {
-  auto result = run_trace("stats samples");
+TEST_CASE("stats: a directory is read as the files under it, hidden ones left out", "[e2e][stats]") {
+  auto files = run_trace("stats --csv samples/app_logs.jsonl samples/otlp_traces.json");
+  auto dir = run_shell(
+      "d=$(mktemp -d) && mkdir -p \"$d/b/.cache\" && cp samples/app_logs.jsonl \"$d/a.jsonl\" && "
+      "cp samples/otlp_traces.json \"$d/b/otlp.json\" && echo junk > \"$d/.hidden\" && "
+      "echo junk > \"$d/b/.cache/x\" && \"$TRACE\" stats --csv \"$d\"; rc=$?; rm -rf \"$d\"; exit $rc");
+  INFO(dir.err);
+  REQUIRE(dir.exit_code == 0);
+  CHECK(dir.out == files.out);
+}
+
+TEST_CASE("stats: an empty directory is an error naming it, exit 2", "[e2e][stats]") {
+  auto result = run_shell("d=$(mktemp -d) && \"$TRACE\" stats \"$d\" 2>&1 | sed \"s|$d|DIR|\"; rc=${PIPESTATUS[0]}; rmdir \"$d\"; exit $rc");
   CHECK(result.exit_code == 2);
-  CHECK(result.err == "trace: error: samples: is a directory (expected a trace or log file)\n");
+  CHECK(result.out == "trace: error: DIR: directory has no files to read\n");
 }
 
 TEST_CASE("stats: --lenient skips malformed lines and says so", "[e2e][stats]") {
