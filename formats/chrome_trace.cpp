@@ -23,9 +23,10 @@ namespace {
 constexpr int64_t kOpenEnd = std::numeric_limits<int64_t>::max();
 constexpr uint32_t kNoItem = std::numeric_limits<uint32_t>::max();
 
-enum class ItemKind : uint8_t { kComplete, kBeginEnd, kInstant };
+enum class ItemKind : uint8_t { kComplete, kBeginEnd, kInstant, kCounter };
 
-// One span to be: an X event, a B event with its E, or an instant. Small, so that one can
+// One record to be: an X event, a B (or async b/S) event with its E (e/F), an instant
+// (i/I/n), or a counter sample (C, pushed as a log record). Small, so that one can
 // be kept per event of a big file; the text stays in memory, so names and args are read
 // again from it when the span is pushed.
 struct Item {
@@ -54,8 +55,9 @@ struct Thread {
 
 // What the first pass needs of an event. Views die with the parser's next document.
 struct EventHead {
-  std::string_view ph, name, scope;
+  std::string_view ph, name, scope, cat;
   std::string_view pid = "0", tid = "0";
+  std::string_view id;  // async events: id, or id2 as its JSON text
   int64_t ts_ns = 0, dur_ns = 0;
   bool has_ts = false, has_dur = false;
   std::optional<uint64_t> bad_ts, bad_dur;  // offsets of a ts/dur that is not a number
@@ -144,7 +146,7 @@ simdjson::error_code read_value(od::value value, Value& out) {
   return simdjson::INCORRECT_TYPE;
 }
 
-enum class HeadField { kOther, kPh, kTs, kDur, kPid, kTid, kName, kScope };
+enum class HeadField { kOther, kPh, kTs, kDur, kPid, kTid, kName, kScope, kCat, kId };
 
 // The keys the first pass reads, compared raw: cheaper than unescaping every key, and
 // nobody escapes these.
@@ -166,6 +168,12 @@ HeadField classify(od::raw_json_string key) {
       break;
     case 's':
       if (key.unsafe_is_equal("s")) return HeadField::kScope;
+      break;
+    case 'c':
+      if (key.unsafe_is_equal("cat")) return HeadField::kCat;
+      break;
+    case 'i':
+      if (key.unsafe_is_equal("id") || key.unsafe_is_equal("id2")) return HeadField::kId;
       break;
   }
   return HeadField::kOther;
@@ -276,6 +284,10 @@ class ChromeTraceLoader : public Loader {
       } else if (key == HeadField::kName) {
         // Only metadata needs it here; pass 2 reads it again.
         if (value.get_string().get(head.name) != simdjson::SUCCESS) head.name = {};
+      } else if (key == HeadField::kCat) {
+        if (value.get_string().get(head.cat) != simdjson::SUCCESS) head.cat = {};
+      } else if (key == HeadField::kId) {
+        head.id = read_async_id(value);
       } else {
         if (value.get_string().get(head.scope) != simdjson::SUCCESS) head.scope = {};
       }
@@ -292,9 +304,16 @@ class ChromeTraceLoader : public Loader {
     // last comma valid.
     char ph = head.ph.size() == 1 ? head.ph[0] : 0;
     switch (ph) {
-      case 'X': case 'B': case 'E': case 'i': case 'I': break;
+      case 'X': case 'B': case 'E': case 'i': case 'I': case 'C': break;
+      // Async (nestable b/e/n, legacy S/F): each cat+id is a track of its own in the
+      // process, nested like B/E on a thread.
+      case 'b': ph = 'B'; head.tid = async_track(head); break;
+      case 'e': ph = 'E'; head.tid = async_track(head); break;
+      case 'n': ph = 'i'; head.tid = async_track(head); break;
+      case 'S': ph = 'B'; head.tid = async_track(head); break;
+      case 'F': ph = 'E'; head.tid = async_track(head); break;
       case 'M': return read_metadata(parser, event, head);
-      default: return;  // counters, flows, async, samples, objects, memory dumps: not spans
+      default: return;  // flows, async steps, samples, objects, memory dumps: not records
     }
     if (!head.has_ts) throw DocumentError(head.bad_ts.value_or(offset), "expected ts as a number");
     if (items_.size() >= kNoItem) throw DocumentError(offset, "too many events (over 4 billion spans)");
@@ -321,6 +340,8 @@ class ChromeTraceLoader : public Loader {
       if (head.has_dur && head.dur_ns < 0) throw DocumentError(head.dur_at, "expected dur as a non-negative number");
       item.duration_unknown = !head.has_dur;
       if (head.has_dur) item.end_ns = head.ts_ns + head.dur_ns;
+    } else if (ph == 'C') {
+      item.kind = ItemKind::kCounter;
     } else if (ph == 'B') {
       item.kind = ItemKind::kBeginEnd;
       item.end_ns = kOpenEnd;
@@ -372,6 +393,10 @@ class ChromeTraceLoader : public Loader {
       if (item.thread != thread) {
         stack_.clear();
         thread = item.thread;
+      }
+      if (item.kind == ItemKind::kCounter) {
+        if (push_counter(parser, item, sink) == Flow::kStop) return Flow::kStop;
+        continue;
       }
       const Item* parent = nullptr;
       if (!item.unscoped) {
@@ -428,6 +453,56 @@ class ChromeTraceLoader : public Loader {
     out.append(digits, end);
   }
 
+  // A counter sample is a measurement at an instant, not an operation: a log record named
+  // by the counter, its series (args) as fields, in its process's trace.
+  Flow push_counter(od::parser& parser, const Item& item, RecordSink& sink) {
+    const Thread& thread = threads_[item.thread];
+    std::string_view event = text_.substr(item.offset, item.length);
+    name_ = {};
+    cat_ = {};
+    attrs_.clear();
+    attrs_.push_back({});  // slot for cat, first
+    read_body(parser, event, false);
+    if (cat_.empty()) attrs_.erase(attrs_.begin());
+    else attrs_.front() = {"cat", Value::of_string(cat_)};
+    attrs_.push_back({"chrome.ph", Value::of_string("C")});
+    LogRecord log;
+    log.time_ns = base_ns_.value_or(0) + item.start_ns;
+    log.message = name_;
+    log.logger = "counter";
+    log.service = thread.service;
+    log.trace_id = thread.trace_id;
+    log.fields = attrs_;
+    log.src = {where_.file_index, item.line, where_.offset + item.offset, event};
+    return sink.on_log(log);
+  }
+
+  // The track an async event lives on: its category and id, within its process.
+  std::string_view async_track(const EventHead& head) {
+    async_tid_.assign("async:");
+    async_tid_.append(head.cat);
+    async_tid_.push_back(':');
+    async_tid_.append(head.id);
+    return async_tid_;
+  }
+
+  static std::string_view read_async_id(od::value value) {
+    od::json_type type;
+    if (value.type().get(type) != simdjson::SUCCESS) return {};
+    std::string_view text;
+    if (type == od::json_type::string) {
+      if (value.get_string().get(text) != simdjson::SUCCESS) return {};
+      return text;
+    }
+    if (type == od::json_type::object) {  // id2: {"local": ...} or {"global": ...}
+      od::object object;
+      if (value.get_object().get(object) != simdjson::SUCCESS || object.raw_json().get(text) != simdjson::SUCCESS)
+        return {};
+      return trim_right(text);
+    }
+    return trim_right(value.raw_json_token());
+  }
+
   Flow push_span(od::parser& parser, const Item& item, const Item* parent, RecordSink& sink) {
     const Thread& thread = threads_[item.thread];
     std::string_view event = text_.substr(item.offset, item.length);
@@ -481,6 +556,7 @@ class ChromeTraceLoader : public Loader {
   std::unordered_map<std::string, uint32_t> thread_ids_;
   std::unordered_map<std::string, std::string> process_names_;
   std::string key_;
+  std::string async_tid_;
   uint32_t last_thread_ = kNoItem;
   uint64_t line_ = 0;
   uint64_t line_pos_ = 0;

@@ -332,7 +332,7 @@ TEST_CASE("chrome: a ts beyond 4e15 microseconds is refused rather than overflow
 }
 
 TEST_CASE("chrome: metadata and skipped phases need no ts", "[chrome]") {
-  CHECK(load(R"([{"name":"thread_name","ph":"M","pid":1,"tid":1,"args":{"name":"main"}},{"ph":"C","name":"c"}])").empty());
+  CHECK(load(R"([{"name":"thread_name","ph":"M","pid":1,"tid":1,"args":{"name":"main"}},{"ph":"s","name":"c"}])").empty());
 }
 
 TEST_CASE("chrome: instant events are zero-length spans inside their slice", "[chrome]") {
@@ -369,15 +369,12 @@ TEST_CASE("chrome: string pids and tids key tracks like numbers", "[chrome]") {
         "input.json:1:45: expected pid as a number or a string");
 }
 
-TEST_CASE("chrome: counter, flow, async, sample, object and memory events are skipped", "[chrome]") {
+TEST_CASE("chrome: flow, async step, sample, object and memory events are skipped", "[chrome]") {
   auto spans = load(R"([
-{"name":"mem","ph":"C","ts":1,"pid":1,"tid":1,"args":{"heap":10}},
 {"name":"f","ph":"s","id":"0x2a","ts":1,"pid":1,"tid":1},
 {"name":"f","ph":"t","id":"0x2a","ts":2,"pid":1,"tid":1},
 {"name":"f","ph":"f","bp":"e","id":"0x2a","ts":3,"pid":1,"tid":1},
-{"name":"req","ph":"b","cat":"net","id":1,"ts":1,"pid":1,"tid":1},
-{"name":"req","ph":"n","cat":"net","id":1,"ts":2,"pid":1,"tid":1},
-{"name":"req","ph":"e","cat":"net","id":1,"ts":3,"pid":1,"tid":1},
+{"name":"step","ph":"T","id":"0x3","ts":2,"pid":1,"tid":1},
 {"name":"s","ph":"P","ts":1,"pid":1,"tid":1},
 {"name":"o","ph":"N","id":"0x1","ts":1,"pid":1,"tid":1},
 {"name":"o","ph":"O","id":"0x1","ts":2,"pid":1,"tid":1,"args":{"snapshot":{}}},
@@ -388,7 +385,61 @@ TEST_CASE("chrome: counter, flow, async, sample, object and memory events are sk
 ])");
   REQUIRE(spans.size() == 1);
   CHECK(spans[0].name == "kept");
-  CHECK(spans[0].span_id == "1:1:13");
+  CHECK(spans[0].span_id == "1:1:10");
+}
+
+TEST_CASE("chrome: nestable async b/e/n events nest per category and id, apart from the thread", "[chrome]") {
+  auto spans = load(R"([
+{"name":"request","ph":"b","cat":"net","id":"0x7","ts":10,"pid":1,"tid":1,"args":{"url":"/v1/chat"}},
+{"name":"dns","ph":"b","cat":"net","id":"0x7","ts":12,"pid":1,"tid":2},
+{"name":"cache miss","ph":"n","cat":"net","id":"0x7","ts":13,"pid":1,"tid":2},
+{"name":"dns","ph":"e","cat":"net","id":"0x7","ts":20,"pid":1,"tid":2},
+{"name":"other","ph":"b","cat":"net","id":"0x8","ts":11,"pid":1,"tid":1},
+{"name":"work","ph":"X","ts":10,"dur":100,"pid":1,"tid":1},
+{"name":"request","ph":"e","cat":"net","id":"0x7","ts":50,"pid":1,"tid":1,"args":{"status":200}},
+{"name":"legacy","ph":"S","cat":"io","id2":{"local":"0x1"},"ts":30,"pid":1,"tid":1},
+{"name":"legacy","ph":"F","cat":"io","id2":{"local":"0x1"},"ts":45,"pid":1,"tid":1}
+])");
+  REQUIRE(spans.size() == 6);
+  const OwnedSpan& request = named(spans, "request");
+  CHECK(request.duration_ns == 40000);
+  CHECK(request.parent_id.empty());  // not inside the thread's X slice: another track
+  CHECK(request.attr("url") == "/v1/chat");
+  CHECK(request.attr("status") == "200");
+  CHECK(request.attr("cat") == "net");
+  const OwnedSpan& dns = named(spans, "dns");
+  CHECK(dns.parent_id == request.span_id);
+  CHECK(dns.duration_ns == 8000);
+  const OwnedSpan& miss = named(spans, "cache miss");
+  CHECK(miss.parent_id == dns.span_id);
+  CHECK(miss.duration_ns == 0);
+  CHECK((miss.flags & kSpanInstant) != 0);
+  const OwnedSpan& other = named(spans, "other");
+  CHECK(other.parent_id.empty());
+  CHECK(other.duration_ns == -1);  // never ended
+  CHECK((other.flags & kSpanIncomplete) != 0);
+  CHECK(named(spans, "legacy").duration_ns == 15000);
+  CHECK(named(spans, "work").parent_id.empty());
+  CHECK(request.trace_id == named(spans, "work").trace_id);  // one process, one trace
+}
+
+TEST_CASE("chrome: counter samples are log records named by the counter, series as fields", "[chrome]") {
+  trace::testing::Loaded loaded = load_text(R"({"traceEvents":[
+{"name":"process_name","ph":"M","pid":3,"args":{"name":"renderer"}},
+{"name":"heap","ph":"C","cat":"memory","ts":1000,"pid":3,"tid":1,"args":{"used_mb":120,"total_mb":512}},
+{"name":"step","ph":"X","ts":900,"dur":300,"pid":3,"tid":1}
+]})", "chrome");
+  REQUIRE(loaded.records.spans.size() == 1);
+  REQUIRE(loaded.records.logs.size() == 1);
+  const trace::testing::OwnedLog& heap = loaded.records.logs[0];
+  CHECK(heap.message == "heap");
+  CHECK(heap.logger == "counter");
+  CHECK(heap.service == "renderer");
+  CHECK(heap.trace_id == "pid:3");
+  CHECK(heap.time_ns == 1000000);
+  CHECK(heap.field("used_mb") == "120");
+  CHECK(heap.field("total_mb") == "512");
+  CHECK(heap.field("cat") == "memory");
 }
 
 TEST_CASE("chrome: an array element that is not an object is an error", "[chrome]") {
