@@ -1,4 +1,4 @@
-// trace info: what each input is: detected format, records by kind, time range,
+// trace info: what each input is: detected format and producer, records by kind, time range,
 // distinct traces, services and names, bytes read.
 #include <memory>
 
@@ -28,6 +28,7 @@ output::Table info_table(const formats::ReadReport& report, const InputInfo& inf
   output::Table table;
   table.columns = {
       {"file", "file", ColumnKind::kText},        {"format", "format", ColumnKind::kText},
+      {"producer", "producer", ColumnKind::kText},
       {"bytes", "bytes", ColumnKind::kBytes},     {"spans", "spans", ColumnKind::kCount},
       {"logs", "logs", ColumnKind::kCount},       {"errors", "errors", ColumnKind::kCount, true},
       {"first_ns", "first", ColumnKind::kTimestampNs}, {"last_ns", "last", ColumnKind::kTimestampNs},
@@ -39,7 +40,8 @@ output::Table info_table(const formats::ReadReport& report, const InputInfo& inf
     const formats::FileReport& file = report.files[i];
     auto found = info.files().find(static_cast<uint32_t>(i));
     const FileInfo& stats = found != info.files().end() ? found->second : kNothing;
-    output::Row row{file.name, file.format, int64_t(file.bytes), int64_t(stats.spans), int64_t(stats.logs),
+    output::Cell producer = file.producer.empty() ? output::Cell() : output::Cell(file.producer);
+    output::Row row{file.name, file.format, producer, int64_t(file.bytes), int64_t(stats.spans), int64_t(stats.logs),
                     int64_t(stats.error_spans + stats.error_logs)};
     if (stats.has_time() && !stats.relative_clock) {
       row.insert(row.end(), {stats.first_ns, stats.last_ns, stats.last_ns - stats.first_ns});

@@ -166,6 +166,12 @@ bool ChromeEventScanner::walk_members(bool after_member) {
   }
 }
 
+std::string_view ChromeEventScanner::producer() const {
+  if (beginning_of_time_ns_) return "clang -ftime-trace";
+  if (base_time_ns_) return "PyTorch profiler (Kineto)";
+  return {};
+}
+
 void ChromeEventScanner::read_member(std::string_view key, size_t value, size_t end) {
   std::string_view token = unquote(text_.substr(value, end - value));
   // displayTimeUnit changes only how viewers show times: ts and dur stay microseconds.

@@ -28,6 +28,10 @@ class ChromeEventScanner {
   // Complete only once next() has returned false: these keys may follow the events.
   std::optional<int64_t> base_ns() const;
 
+  // Who wrote the file, by the clock key only one producer writes: "clang -ftime-trace",
+  // "PyTorch profiler (Kineto)", or empty.
+  std::string_view producer() const;
+
  private:
   enum class State { kEvents, kDone };
 

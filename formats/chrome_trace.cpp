@@ -206,6 +206,7 @@ class ChromeTraceLoader : public Loader {
     std::string_view event;
     for (uint64_t index = 0; scanner.next(event); ++index) scan_event(ctx.parser, event, index);
     base_ns_ = scanner.base_ns();
+    producer_ = scanner.producer();
 
     // Pass 2: per thread, in start order, nesting rebuilt with a stack.
     prepare_threads();
@@ -214,6 +215,8 @@ class ChromeTraceLoader : public Loader {
 
   // Nothing is left for the end: the whole file is one text, so load() already pushed
   // the B events it never saw closed, as incomplete spans.
+
+  std::string_view producer() const override { return producer_; }
 
  private:
   uint64_t offset_of(const char* p) const { return static_cast<uint64_t>(p - text_.data()); }
@@ -551,6 +554,7 @@ class ChromeTraceLoader : public Loader {
   std::string_view text_;
   SourceRef where_;
   std::optional<int64_t> base_ns_;
+  std::string_view producer_;  // a literal
   std::vector<Item> items_;
   std::vector<Thread> threads_;
   std::unordered_map<std::string, uint32_t> thread_ids_;

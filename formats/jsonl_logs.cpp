@@ -188,6 +188,10 @@ class JsonlLogsLoader final : public Loader {
     for (std::string_view key : kErrorKeys) keys_.add(key, Role::kError);
   }
 
+  std::string_view producer() const override {
+    return profile_.producer == LogProducer::kGeneric ? std::string_view() : producer_name(profile_.producer);
+  }
+
   // The hot path (one call per line of a possibly huge file). flatten puts the field loop
   // and the role readers in one function, so simdjson's iterator state need not go
   // through memory at every call; no allocation once fields_ has grown.

@@ -33,6 +33,10 @@ class Loader {
   // Called once after the file's last text: flush what only the end settles (open
   // Chrome B events, stages that started and never ended).
   virtual Flow finish(LoadContext& /*ctx*/, RecordSink& /*sink*/) { return Flow::kContinue; }
+
+  // The program that wrote the input, when the format itself tells ("pino", "clang
+  // -ftime-trace"); empty when it does not. Read after the file's records are pushed.
+  virtual std::string_view producer() const { return {}; }
 };
 
 struct FormatSpec {

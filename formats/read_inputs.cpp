@@ -95,6 +95,24 @@ uint64_t count_newlines(const char* data, size_t size) {
 
 bool is_blank(std::string_view line) { return skip_whitespace(line, 0) == line.size(); }
 
+std::string_view text_attr(Attrs attrs, std::string_view key) {
+  const Attr* attr = find_attr(attrs, key);
+  return attr && attr->value.kind == ValueKind::kString ? attr->value.text : std::string_view();
+}
+
+// OpenTelemetry SDKs name themselves in the resource (telemetry.sdk.*), Jaeger clients
+// in the process tags (jaeger.version): "opentelemetry python 1.27.0", "jaeger Go-2.30.0".
+std::string sdk_of(Attrs resource) {
+  std::string_view name = text_attr(resource, "telemetry.sdk.name");
+  std::string_view jaeger = text_attr(resource, "jaeger.version");
+  if (name.empty() && jaeger.empty()) return {};
+  if (name.empty()) return fmt::format("jaeger {}", jaeger);
+  std::string sdk(name);
+  for (std::string_view part : {text_attr(resource, "telemetry.sdk.language"), text_attr(resource, "telemetry.sdk.version")})
+    if (!part.empty()) fmt::format_to(std::back_inserter(sdk), " {}", part);
+  return sdk;
+}
+
 struct Chunk {
   PaddedBuffer buffer;
   uint64_t seq = 0;
@@ -191,14 +209,22 @@ struct WorkerTally : RecordSink {
   uint64_t spans = 0;
   uint64_t logs = 0;
   uint64_t skipped = 0;
+  // Who wrote the input, for formats that do not say: from the resource of the first
+  // record this worker saw (the offset picks the earliest over workers).
+  std::string sdk;
+  uint64_t sdk_offset = 0;
 
   Flow on_span(const Span& span) override {
-    ++spans;
+    if (spans++ == 0 && logs == 0) note_sdk(span.resource_attrs, span.src.offset);
     return sink->on_span(span);
   }
   Flow on_log(const LogRecord& log) override {
-    ++logs;
+    if (logs++ == 0 && spans == 0) note_sdk(log.resource_attrs, log.src.offset);
     return sink->on_log(log);
+  }
+  void note_sdk(Attrs resource, uint64_t offset) {
+    sdk = sdk_of(resource);
+    sdk_offset = offset;
   }
 
   std::vector<Problem> first_skips;
@@ -253,7 +279,12 @@ class FileReader {
     throw InputError(fmt::format("{}: {}", location(problem.line, problem.column), problem.message));
   }
 
-  void record_skips(FileReport& report, std::vector<WorkerTally>& tallies) const {
+  void record_skips(FileReport& report, std::vector<WorkerTally>& tallies, const Loader& loader) const {
+    report.producer = std::string(loader.producer());
+    const WorkerTally* first = nullptr;
+    for (const WorkerTally& tally : tallies)
+      if (tally.spans + tally.logs > 0 && (!first || tally.sdk_offset < first->sdk_offset)) first = &tally;
+    if (report.producer.empty() && first) report.producer = first->sdk;
     std::vector<Problem> skips;
     for (WorkerTally& tally : tallies) {
       report.spans += tally.spans;
@@ -300,7 +331,7 @@ class FileReader {
       SourceRef where{file_index_, line, pos, {}};
       try {
         if (loader->load(doc, where, ctx, sink) == Flow::kStop) {
-          record_skips(report, tallies);
+          record_skips(report, tallies, *loader);
           return false;
         }
       } catch (const DocumentError& e) {
@@ -315,7 +346,7 @@ class FileReader {
       pos = next;
     }
     bool keep_going = loader->finish(ctx, sink) == Flow::kContinue;
-    record_skips(report, tallies);
+    record_skips(report, tallies, *loader);
     return keep_going;
   }
 
@@ -349,7 +380,7 @@ class FileReader {
       LoadContext ctx{parsers_[w], file_index_};
       keep_going = loaders[w]->finish(ctx, tallies[w]) == Flow::kContinue;
     }
-    record_skips(report, tallies);
+    record_skips(report, tallies, *loaders[0]);
     return keep_going;
   }
 

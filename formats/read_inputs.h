@@ -32,6 +32,7 @@ struct ReadOptions {
 struct FileReport {
   std::string name;    // as shown in messages
   std::string format;  // detected or forced format name; "empty" for an empty input
+  std::string producer;  // the program that wrote it, when known ("pino", "opentelemetry python 1.27.0")
   uint64_t bytes = 0;  // bytes read (after decompression)
   bool compressed = false;
   uint64_t spans = 0;  // records read, whatever the sinks did with them

@@ -22,11 +22,11 @@ std::vector<std::string> info_row(const std::string& path) {
   std::string header, row;
   std::getline(lines, header);
   std::getline(lines, row);
-  REQUIRE(header == "file,format,bytes,spans,logs,errors,first_ns,last_ns,wall_ns,traces,services,names");
+  REQUIRE(header == "file,format,producer,bytes,spans,logs,errors,first_ns,last_ns,wall_ns,traces,services,names");
   std::vector<std::string> fields;
   std::istringstream cells(row);
   for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
-  REQUIRE(fields.size() == 12);
+  REQUIRE(fields.size() == 13);
   CHECK(fields[0] == path);
   return fields;
 }
@@ -36,21 +36,21 @@ std::vector<std::string> info_row(const std::string& path) {
 TEST_CASE("formats: the Jaeger sample is jaeger with 15 spans, 1 error, 2 traces", "[e2e][jaeger]") {
   auto row = info_row("samples/jaeger.json");
   CHECK(row[1] == "jaeger");
-  CHECK(row[3] == "15");
-  CHECK(row[4] == "0");
-  CHECK(row[5] == "1");
-  CHECK(row[9] == "2");
+  CHECK(row[4] == "15");
+  CHECK(row[5] == "0");
+  CHECK(row[6] == "1");
   CHECK(row[10] == "2");
+  CHECK(row[11] == "2");
 }
 
 TEST_CASE("formats: the Zipkin sample is zipkin with 15 spans, 1 error, 2 traces", "[e2e][zipkin]") {
   auto row = info_row("samples/zipkin.json");
   CHECK(row[1] == "zipkin");
-  CHECK(row[3] == "15");
-  CHECK(row[4] == "0");
-  CHECK(row[5] == "1");
-  CHECK(row[9] == "2");
+  CHECK(row[4] == "15");
+  CHECK(row[5] == "0");
+  CHECK(row[6] == "1");
   CHECK(row[10] == "2");
+  CHECK(row[11] == "2");
 }
 
 TEST_CASE("formats: the OTLP logs samples are otlp-logs with 14 logs, 1 error, pretty or per line",
@@ -58,9 +58,16 @@ TEST_CASE("formats: the OTLP logs samples are otlp-logs with 14 logs, 1 error, p
   for (const char* path : {"samples/otlp_logs.json", "samples/otlp_logs.jsonl"}) {
     auto row = info_row(path);
     CHECK(row[1] == "otlp-logs");
-    CHECK(row[3] == "0");
-    CHECK(row[4] == "14");
-    CHECK(row[5] == "1");
-    CHECK(row[10] == "2");
+    CHECK(row[4] == "0");
+    CHECK(row[5] == "14");
+    CHECK(row[6] == "1");
+    CHECK(row[11] == "2");
   }
+}
+
+TEST_CASE("formats: info names the producer where the file tells", "[e2e][info]") {
+  CHECK(info_row("samples/pino.jsonl")[2] == "pino");
+  CHECK(info_row("samples/chrome_trace.json")[2] == "clang -ftime-trace");
+  CHECK(info_row("samples/otlp_traces.jsonl")[2] == "opentelemetry python 1.29.0");
+  CHECK(info_row("samples/chrome_trace_array.json")[2].empty());
 }

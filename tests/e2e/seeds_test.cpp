@@ -13,7 +13,7 @@ using trace::testing::run_trace;
 
 namespace {
 
-const char* kInfoHeader = "file,format,bytes,spans,logs,errors,first_ns,last_ns,wall_ns,traces,services,names\n";
+const char* kInfoHeader = "file,format,producer,bytes,spans,logs,errors,first_ns,last_ns,wall_ns,traces,services,names\n";
 
 std::string info_row(const std::string& sample) {
   auto result = run_trace("info --csv samples/" + sample);
@@ -27,26 +27,26 @@ std::string info_row(const std::string& sample) {
 
 TEST_CASE("seeds: info detects genai-trace and counts its calls", "[e2e][seeds][genai-trace]") {
   CHECK(info_row("genai_trace.json") ==
-        "samples/genai_trace.json,genai-trace,8855,14,0,0,1736937000104217000,1736937010311982000,10207765000,4,1,5\n");
+        "samples/genai_trace.json,genai-trace,,8855,14,0,0,1736937000104217000,1736937010311982000,10207765000,4,1,5\n");
 }
 
 TEST_CASE("seeds: info detects stage-events and counts paired spans", "[e2e][seeds][stage-events]") {
   CHECK(info_row("stage_events.jsonl") ==
-        "samples/stage_events.jsonl,stage-events,20310,29,0,4,1736936997795000000,1736937039372000000,41577000000,6,1,9\n");
+        "samples/stage_events.jsonl,stage-events,,20310,29,0,4,1736936997795000000,1736937039372000000,41577000000,6,1,9\n");
 }
 
 TEST_CASE("seeds: info detects span-collector with its spans and log events", "[e2e][seeds][span-collector]") {
   CHECK(info_row("span_collector.json") ==
-        "samples/span_collector.json,span-collector,5950,12,5,2,1736938799598000000,1736938806482113000,6884113000,1,1,10\n");
+        "samples/span_collector.json,span-collector,,5950,12,5,2,1736938799598000000,1736938806482113000,6884113000,1,1,10\n");
 }
 
 TEST_CASE("seeds: info detects exec-summary; its times are synthetic, so no time range", "[e2e][seeds][exec-summary]") {
-  CHECK(info_row("exec_summary.jsonl") == "samples/exec_summary.jsonl,exec-summary,6179,29,0,1,,,,4,0,12\n");
+  CHECK(info_row("exec_summary.jsonl") == "samples/exec_summary.jsonl,exec-summary,,6179,29,0,1,,,,4,0,12\n");
 }
 
 TEST_CASE("seeds: LiteAgent JSON logs read as jsonl, lines with a duration as spans", "[e2e][seeds][jsonl]") {
   CHECK(info_row("liteagent.jsonl") ==
-        "samples/liteagent.jsonl,jsonl,13942,8,38,4,1736937000000000000,1736937060000000000,60000000000,3,0,5\n");
+        "samples/liteagent.jsonl,jsonl,,13942,8,38,4,1736937000000000000,1736937060000000000,60000000000,3,0,5\n");
 }
 
 TEST_CASE("seeds: a LiteAgent line keeps its logger, caller and context ids", "[seeds][jsonl]") {
