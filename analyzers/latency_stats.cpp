@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/percentiles.h"
+#include "src/output/units.h"
 #include "src/errors.h"
 
 namespace trace {
@@ -93,7 +94,29 @@ StatsSortKey parse_stats_sort_key(std::string_view text) {
       text));
 }
 
-LatencyStats::LatencyStats(GroupKeySpec group_by) : key_builder_(std::move(group_by)) {}
+// Workers tell the shared budget how much they keep every this many durations: often
+// enough to switch in time, rarely enough that the shared counter costs nothing.
+constexpr uint64_t kPublishEvery = 4096;
+
+LatencyStats::LatencyStats(GroupKeySpec group_by, std::shared_ptr<ExactBudget> budget)
+    : key_builder_(std::move(group_by)), budget_(std::move(budget)) {
+  if (budget_ && budget_->approx_from_start) approximate_ = true;
+}
+
+void LatencyStats::publish_kept() {
+  uint64_t kept = budget_->kept.fetch_add(unpublished_, std::memory_order_relaxed) + unpublished_;
+  unpublished_ = 0;
+  if (kept > budget_->limit_values) switch_to_sketches();
+}
+
+void LatencyStats::switch_to_sketches() {
+  if (approximate_) return;
+  approximate_ = true;
+  for (auto& [key, group] : groups_) {
+    group.sketch.add(group.durations);
+    std::vector<int64_t>().swap(group.durations);
+  }
+}
 
 Flow LatencyStats::on_span(const Span& span) {
   if (span.flags & kSpanInstant) {
@@ -116,7 +139,13 @@ Flow LatencyStats::on_span(const Span& span) {
     it->second.max = span.duration_ns;
   }
   Group& g = it->second;
-  g.durations.push_back(span.duration_ns);
+  ++g.count;
+  if (approximate_) {
+    g.sketch.add(span.duration_ns);
+  } else {
+    g.durations.push_back(span.duration_ns);
+    if (budget_ && ++unpublished_ == kPublishEvery) publish_kept();
+  }
   g.min = std::min(g.min, span.duration_ns);
   g.max = std::max(g.max, span.duration_ns);
   g.total = saturating_add(g.total, span.duration_ns);
@@ -125,16 +154,22 @@ Flow LatencyStats::on_span(const Span& span) {
 }
 
 void LatencyStats::add_into(Group& into, Group& from) {
+  into.count += from.count;
   into.errors += from.errors;
   into.min = std::min(into.min, from.min);
   into.max = std::max(into.max, from.max);
   into.total = saturating_add(into.total, from.total);
   if (into.durations.size() < from.durations.size()) std::swap(into.durations, from.durations);
   into.durations.insert(into.durations.end(), from.durations.begin(), from.durations.end());
+  into.sketch.merge(from.sketch);
 }
 
 void LatencyStats::merge(LatencyStats& other) {
   if (this == &other) return;
+  if (approximate_ || other.approximate_) {
+    switch_to_sketches();
+    other.switch_to_sketches();
+  }
   for (auto from = other.groups_.begin(); from != other.groups_.end();) {
     auto it = groups_.find(std::string_view(from->first));
     if (it == groups_.end()) {
@@ -153,19 +188,28 @@ void LatencyStats::merge(LatencyStats& other) {
 
 output::Table LatencyStats::finish(const LatencyStatsOptions& options) {
   const GroupKeySpec& spec = key_builder_.spec();
+  // Decided on the total alone, so that every split of the input decides alike.
+  uint64_t total_count = 0;
+  for (const auto& [key, group] : groups_) total_count += group.count;
+  bool over_budget = budget_ && total_count > budget_->limit_values;
+  if (over_budget) switch_to_sketches();
   std::vector<Summary> summaries;
   summaries.reserve(groups_.size());
   for (auto& [key, group] : groups_) {
     Summary& s = summaries.emplace_back();
     split_group_key(key, spec.parts.size(), s.parts);
-    s.count = group.durations.size();
+    s.count = group.count;
     s.errors = group.errors;
     s.min = group.min;
     s.max = group.max;
     s.total = group.total;
     auto count = static_cast<int64_t>(s.count);
     s.mean = (group.total / count) + ((group.total % count) * 2 >= count ? 1 : 0);
-    percentiles(group.durations, kPercentiles, s.p);
+    if (approximate_) {
+      for (size_t i = 0; i < kPercentiles.size(); ++i) s.p[i] = group.sketch.quantile(kPercentiles[i], s.min, s.max);
+    } else {
+      percentiles(group.durations, kPercentiles, s.p);
+    }
   }
   std::sort(summaries.begin(), summaries.end(), [&](const Summary& a, const Summary& b) {
     return comes_first(a, b, options.sort);
@@ -200,7 +244,15 @@ output::Table LatencyStats::finish(const LatencyStatsOptions& options) {
     row.emplace_back(s.total);
   }
 
-  table.meta.percentile_method = std::string(kPercentileMethod);
+  table.meta.percentile_method = std::string(approximate_ ? kSketchPercentileMethod : kPercentileMethod);
+  table.meta.approximate = approximate_;
+  if (approximate_)
+    table.meta.notes.push_back(
+        over_budget && !budget_->approx_from_start
+            ? fmt::format("percentiles are approximate (within 1%): {} durations passed the exact budget of {} "
+                          "(--exact-memory)",
+                          total_count, output::format_bytes(static_cast<int64_t>(budget_->limit_values * sizeof(int64_t))))
+            : std::string("percentiles are approximate (within 1%, --approx)"));
   if (shown < summaries.size())
     table.meta.notes.push_back(fmt::format("showing the top {} of {} groups", shown,
                                            summaries.size()));

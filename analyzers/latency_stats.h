@@ -5,16 +5,25 @@
 // nanosecond sums, min, max) or a multiset (all durations of a group, 8 bytes each), so
 // merging any split of the input over threads, chunks, files or machines, in any order,
 // gives the same table, byte for byte.
+//
+// Past a memory budget for kept durations (or from the start with --approx) every group
+// keeps a DurationSketch instead: percentiles within 1% (relative), everything else still
+// exact. The switch depends only on the total number of durations, never on how the input
+// was split, and a sketch's bins are integer counts, so approximate tables are identical
+// for any split too.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "analyzers/duration_sketch.h"
 #include "analyzers/group_key.h"
 #include "src/output/table.h"
 #include "src/record_sink.h"
@@ -31,6 +40,18 @@ enum class StatsSortKey : uint8_t {
 // "total", "name". Throws UsageError naming the bad key and the accepted ones.
 StatsSortKey parse_stats_sort_key(std::string_view text);
 
+// How many durations the workers of one run may keep exactly, shared by all of them.
+struct ExactBudget {
+  static constexpr uint64_t kDefaultBytes = uint64_t(256) << 20;
+
+  explicit ExactBudget(uint64_t bytes = kDefaultBytes, bool approx_from_start = false)
+      : limit_values(bytes / sizeof(int64_t)), approx_from_start(approx_from_start) {}
+
+  const uint64_t limit_values;
+  const bool approx_from_start;  // --approx
+  std::atomic<uint64_t> kept{0};  // published by workers in batches
+};
+
 struct LatencyStatsOptions {
   StatsSortKey sort = StatsSortKey::kTotal;  // where the time goes, first
   size_t top = 0;                            // keep the first N rows; 0 = all
@@ -38,7 +59,8 @@ struct LatencyStatsOptions {
 
 class LatencyStats : public RecordSink {
  public:
-  explicit LatencyStats(GroupKeySpec group_by = GroupKeySpec::by_name());
+  // Without a budget every duration is kept (exact, whatever the memory).
+  explicit LatencyStats(GroupKeySpec group_by = GroupKeySpec::by_name(), std::shared_ptr<ExactBudget> budget = nullptr);
 
   // Counts a span with a known duration under its group. Not in the statistics, only
   // counted: instant markers (kSpanInstant), spans that never ended (kSpanIncomplete;
@@ -58,19 +80,22 @@ class LatencyStats : public RecordSink {
   output::Table finish(const LatencyStatsOptions& options);
 
   size_t group_count() const { return groups_.size(); }
+  bool approximate() const { return approximate_; }
   uint64_t incomplete() const { return incomplete_; }
   uint64_t instant() const { return instant_; }
   uint64_t without_duration() const { return without_duration_; }
 
  private:
   struct Group {
+    uint64_t count = 0;
     uint64_t errors = 0;
     int64_t min = 0;
     int64_t max = 0;
     // Saturates at INT64_MAX (292 years): durations are never negative, so saturating
     // addition stays associative and commutative.
     int64_t total = 0;
-    std::vector<int64_t> durations;  // all of them, for exact percentiles; never empty
+    std::vector<int64_t> durations;  // all of them, for exact percentiles (exact mode)
+    DurationSketch sketch;           // approximate mode
   };
 
   // Heterogeneous lookup: find() by the builder's string_view, no temporary string.
@@ -80,12 +105,17 @@ class LatencyStats : public RecordSink {
   };
 
   static void add_into(Group& into, Group& from);
+  void publish_kept();
+  void switch_to_sketches();
 
   GroupKeyBuilder key_builder_;
   std::unordered_map<std::string, Group, KeyHash, std::equal_to<>> groups_;
   uint64_t incomplete_ = 0;
   uint64_t instant_ = 0;
   uint64_t without_duration_ = 0;
+  std::shared_ptr<ExactBudget> budget_;
+  bool approximate_ = false;
+  uint64_t unpublished_ = 0;  // durations kept since the last report to budget_
 };
 
 static_assert(MergeableSink<LatencyStats>);

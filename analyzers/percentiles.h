@@ -20,6 +20,11 @@ inline constexpr std::string_view kPercentileMethod =
     "exact; linear interpolation between closest ranks (R-7, NumPy default), "
     "rounded to the nearest ns";
 
+// The same for percentiles read from a DurationSketch (--approx, or past the exact budget).
+inline constexpr std::string_view kSketchPercentileMethod =
+    "approximate; log-bucket sketch (DDSketch), within 1% relative error of the exact value at rank "
+    "floor((n - 1) * p)";
+
 // q(p) of `values`, which must be non-empty. Reorders `values` (partial selection, no
 // full sort). p is clamped to [0, 1].
 int64_t percentile(std::span<int64_t> values, double p);

@@ -18,17 +18,20 @@ struct StatsOptions {
   std::vector<std::string> group_by;
   std::string sort = "total";
   size_t top = 0;
+  bool approx = false;
+  uint64_t exact_memory = ExactBudget::kDefaultBytes;
 };
 
 int run_stats(const StatsOptions& options) {
   // Flag texts become values before any input is read, so a typo costs no time.
   GroupKeySpec group_by = options.group_by.empty() ? GroupKeySpec::by_name() : parse_group_key_spec(options.group_by);
   LatencyStatsOptions finish_options{parse_stats_sort_key(options.sort), options.top};
+  auto budget = std::make_shared<ExactBudget>(options.exact_memory, options.approx);
 
   formats::ReadReport report;
   std::vector<formats::Input> inputs = options.input.inputs();
   LatencyStats stats = formats::run_all<LatencyStats>(
-      inputs, options.input.read_options(), [&group_by] { return LatencyStats(group_by); }, &report);
+      inputs, options.input.read_options(), [&group_by, &budget] { return LatencyStats(group_by, budget); }, &report);
   report_skips(report);
 
   output::Table table = stats.finish(finish_options);
@@ -51,9 +54,16 @@ Command register_stats(CLI::App& parent) {
   app->add_option("-s,--sort", options->sort,
                   "Sort rows by total (default), count, errors, error_rate, min, mean, p50, p90, p95, p99, max or name");
   app->add_option("-n,--top", options->top, "Show only the first N rows after sorting");
+  app->add_flag("--approx", options->approx,
+                "Percentiles from a sketch within 1% relative error, in a few KiB per group (huge inputs)");
+  app->add_option("--exact-memory", options->exact_memory,
+                  "Memory for exact percentiles (8 bytes per duration); past it they come from the sketch "
+                  "and the output says so (default 256MiB)")
+      ->transform(CLI::AsSizeValue(false));
   add_output_options(*app, options->output);
   app->footer(
-      "Percentiles are exact: linear interpolation between closest ranks (R-7), rounded to the ns.\n"
+      "Percentiles are exact: linear interpolation between closest ranks (R-7), rounded to the ns;\n"
+      "with --approx, or past --exact-memory of kept durations, within 1% (DDSketch).\n"
       "\nExamples:\n"
       "  trace stats samples/otlp_traces.json\n"
       "  trace stats --group-by service,name --sort p99 samples/otlp_traces.jsonl\n"

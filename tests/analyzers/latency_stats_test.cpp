@@ -325,3 +325,40 @@ TEST_CASE("stats: merge leaves the other side empty", "[stats]") {
   CHECK(a.group_count() == 4);
   CHECK(a.incomplete() == 1);
 }
+
+TEST_CASE("stats: past the exact budget every group switches to the sketch, whatever the split", "[stats]") {
+  std::vector<Input> inputs;
+  for (int64_t i = 1; i <= 20000; ++i) inputs.push_back({i % 2 ? "a" : "b", i * 1000, i % 100 == 0});
+  auto run = [&](size_t parts) {
+    // 10000 durations fit (80000 bytes); 20000 do not.
+    auto budget = std::make_shared<trace::ExactBudget>(80000);
+    std::vector<LatencyStats> workers;
+    for (size_t w = 0; w < parts; ++w) workers.emplace_back(trace::parse_group_key_spec("name"), budget);
+    for (size_t w = 0; w < parts; ++w) feed(workers[w], inputs, inputs.size() * w / parts, inputs.size() * (w + 1) / parts);
+    for (size_t w = 1; w < parts; ++w) workers[0].merge(workers[w]);
+    return workers[0].finish({});
+  };
+  trace::output::Table one = run(1);
+  trace::output::Table four = run(4);
+  CHECK(one.meta.approximate);
+  CHECK(one.rows == four.rows);
+  CHECK(one.meta.notes == four.meta.notes);
+  CHECK(one.meta.percentile_method.rfind("approximate; log-bucket sketch", 0) == 0);
+  // Counts, errors, min, max, total and mean stay exact; p50 of a = 1, 3, ..., 19999 µs is
+  // the rank-4999 value 9999 µs, within 1%.
+  CHECK(std::get<std::string>(one.rows.at(0)[0]) == "b");  // sorted by total: b has the larger one
+  const trace::output::Row& odd = one.rows.at(1);
+  CHECK(std::get<int64_t>(odd[1]) == 10000);
+  CHECK(std::get<int64_t>(odd[4]) == 1000);       // min
+  CHECK(std::get<int64_t>(odd[10]) == 19999000);  // max
+  CHECK(std::abs(std::get<int64_t>(odd[6]) - 9999000) <= 99990);  // p50
+}
+
+TEST_CASE("stats: under the budget the table is exact and says nothing", "[stats]") {
+  auto budget = std::make_shared<trace::ExactBudget>(1 << 20);
+  LatencyStats stats(trace::parse_group_key_spec("name"), budget);
+  feed(stats, one_to_hundred_ms_and_db(), 0, 102);
+  trace::output::Table table = stats.finish({});
+  CHECK_FALSE(table.meta.approximate);
+  CHECK(table.meta.notes.empty());
+}

@@ -184,3 +184,17 @@ TEST_CASE("stats: a short -g KEY does not swallow the FILE after it", "[e2e][sta
   REQUIRE(spaced.exit_code == 0);
   CHECK(spaced.out == joined.out);
 }
+
+TEST_CASE("stats: --approx and a small --exact-memory say the percentiles are approximate, for any -j", "[e2e][stats]") {
+  auto approx = run_trace("stats --approx samples/app_logs.jsonl");
+  CHECK(approx.exit_code == 0);
+  CHECK(approx.err == "note: percentiles are approximate (within 1%, --approx)\n");
+  auto one = run_trace("stats --exact-memory 512 --json -j1 samples/app_logs.jsonl");
+  auto four = run_trace("stats --exact-memory 512 --json -j4 --chunk-bytes 1024 samples/app_logs.jsonl");
+  REQUIRE(one.exit_code == 0);
+  CHECK(one.out == four.out);
+  CHECK(one.out.find("\"approximate\": true") != std::string::npos);
+  CHECK(one.out.find("104 durations passed the exact budget of 512 B (--exact-memory)") != std::string::npos);
+  auto bad = run_trace("stats --exact-memory lots samples/app_logs.jsonl");
+  CHECK(bad.exit_code == 2);
+}
