@@ -17,5 +17,7 @@ Command register_stats(CLI::App& parent);
 Command register_info(CLI::App& parent);
 Command register_grep(CLI::App& parent);
 Command register_top(CLI::App& parent);
+Command register_summary(CLI::App& parent);
+Command register_cost(CLI::App& parent);
 
 }  // namespace trace::cli

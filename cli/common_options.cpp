@@ -27,7 +27,7 @@ std::vector<formats::Input> InputOptions::inputs() const {
 }
 
 void add_input_options(CLI::App& app, InputOptions& options) {
-  app.add_option("files", options.paths, "Trace or log files to read ('-' for standard input, a directory for the files under it; .gz and .zst are decompressed)");
+  app.add_option("files", options.paths, "Trace or log files to read ('-' for standard input, a directory for the trace files in it; .gz and .zst are decompressed)");
   std::vector<std::string> names;
   for (const formats::FormatSpec& spec : formats::all_formats()) names.emplace_back(spec.name);
   app.add_option("--input-format", options.input_format,

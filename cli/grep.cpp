@@ -180,7 +180,7 @@ Command register_grep(CLI::App& parent) {
   add_input_options(*app, options->input);
   app->remove_option(app->get_option("--jobs"));
   app->get_option("files")->description(
-      "[PATTERN] then trace or log files ('-' for standard input, a directory for the files under it; .gz and .zst are decompressed)");
+      "[PATTERN] then trace or log files ('-' for standard input, a directory for the trace files in it; .gz and .zst are decompressed)");
 
   app->add_option("-e,--regexp", options->regexp, "PATTERN, given explicitly (then every argument is a file)");
   app->add_flag("-F,--fixed-strings", options->fixed, "PATTERN is plain text, not a regular expression");

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
       trace::cli::register_info(app),
       trace::cli::register_grep(app),
       trace::cli::register_top(app),
+      trace::cli::register_summary(app),
+      trace::cli::register_cost(app),
   };
 
   try {

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -16,6 +15,7 @@
 #include "formats/json_scan.h"
 #include "formats/loader.h"
 #include "src/errors.h"
+#include "src/expand_paths.h"
 #include "src/padded_buffer.h"
 
 namespace trace::formats {
@@ -40,31 +40,7 @@ uint64_t ReadReport::logs() const {
 
 std::vector<Input> inputs_from_paths(std::span<const std::string> paths) {
   std::vector<Input> inputs;
-  for (const std::string& path : paths) {
-    std::error_code error;
-    if (path == "-" || !std::filesystem::is_directory(path, error)) {
-      inputs.push_back({path, {}});  // opening it reports what is wrong with it
-      continue;
-    }
-    // A directory stands for the files under it, in path order so output is stable;
-    // hidden entries (.git, editor files) are not traces.
-    std::vector<std::string> files;
-    auto options = std::filesystem::directory_options::skip_permission_denied;
-    std::filesystem::recursive_directory_iterator it(path, options, error), end;
-    if (error) throw InputError(fmt::format("{}: cannot list directory: {}", path, error.message()));
-    for (; it != end; it.increment(error)) {
-      if (error) throw InputError(fmt::format("{}: cannot list directory: {}", path, error.message()));
-      const std::string name = it->path().filename().string();
-      if (!name.empty() && name.front() == '.') {
-        if (it->is_directory(error)) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file(error)) files.push_back(it->path().string());
-    }
-    if (files.empty()) throw InputError(fmt::format("{}: directory has no files to read", path));
-    std::sort(files.begin(), files.end());
-    for (std::string& file : files) inputs.push_back({std::move(file), {}});
-  }
+  for (std::string& path : expand_input_paths(paths)) inputs.push_back({std::move(path), {}});
   return inputs;
 }
 

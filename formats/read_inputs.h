@@ -64,6 +64,8 @@ struct Input {
 ReadReport read_inputs(std::span<const Input> inputs, const ReadOptions& options,
                        std::span<RecordSink* const> sinks);
 
+// The inputs named by command-line paths: directories and quoted globs expanded as
+// expand_input_paths (src/expand_paths.h) says.
 std::vector<Input> inputs_from_paths(std::span<const std::string> paths);
 
 // Runs analyzer A over the inputs with one instance per worker, merged at the end.

@@ -143,21 +143,25 @@ TEST_CASE("stats: a missing file is an error naming it, exit 2", "[e2e][stats]")
   CHECK(result.err == "trace: error: samples/no_such_file.json: cannot open: No such file or directory\n");
 }
 
-TEST_CASE("stats: a directory is read as the files under it, hidden ones left out", "[e2e][stats]") {
+TEST_CASE("stats: a directory is read as the trace files in it, sorted; others left out", "[e2e][stats]") {
   auto files = run_trace("stats --csv samples/app_logs.jsonl samples/otlp_traces.json");
   auto dir = run_shell(
-      "d=$(mktemp -d) && mkdir -p \"$d/b/.cache\" && cp samples/app_logs.jsonl \"$d/a.jsonl\" && "
-      "cp samples/otlp_traces.json \"$d/b/otlp.json\" && echo junk > \"$d/.hidden\" && "
-      "echo junk > \"$d/b/.cache/x\" && \"$TRACE\" stats --csv \"$d\"; rc=$?; rm -rf \"$d\"; exit $rc");
+      "d=$(mktemp -d) && mkdir -p \"$d/sub\" && cp samples/otlp_traces.json \"$d/b.json\" && "
+      "gzip -c samples/app_logs.jsonl > \"$d/a.jsonl.gz\" && echo junk > \"$d/.hidden.json\" && "
+      "echo junk > \"$d/README.txt\" && echo junk > \"$d/sub/c.json\" && \"$TRACE\" stats --csv \"$d\"; rc=$?; "
+      "rm -rf \"$d\"; exit $rc");
   INFO(dir.err);
   REQUIRE(dir.exit_code == 0);
   CHECK(dir.out == files.out);
 }
 
-TEST_CASE("stats: an empty directory is an error naming it, exit 2", "[e2e][stats]") {
-  auto result = run_shell("d=$(mktemp -d) && \"$TRACE\" stats \"$d\" 2>&1 | sed \"s|$d|DIR|\"; rc=${PIPESTATUS[0]}; rmdir \"$d\"; exit $rc");
+TEST_CASE("stats: a directory without trace files is an error naming it, exit 2", "[e2e][stats]") {
+  auto result = run_shell(
+      "d=$(mktemp -d) && \"$TRACE\" stats \"$d\" 2>&1 | sed \"s|$d|DIR|\"; rc=${PIPESTATUS[0]}; rmdir \"$d\"; exit $rc");
   CHECK(result.exit_code == 2);
-  CHECK(result.out == "trace: error: DIR: directory has no files to read\n");
+  CHECK(result.out ==
+        "trace stats: error: DIR: a directory with no trace or log files (expected names ending in .json, .jsonl, "
+        ".ndjson or .log, optionally .gz or .zst)\nTry 'trace stats --help'.\n");
 }
 
 TEST_CASE("stats: --lenient skips malformed lines and says so", "[e2e][stats]") {
