@@ -19,5 +19,10 @@ Command register_grep(CLI::App& parent);
 Command register_top(CLI::App& parent);
 Command register_summary(CLI::App& parent);
 Command register_cost(CLI::App& parent);
+Command register_tree(CLI::App& parent);
+Command register_replay(CLI::App& parent);
+Command register_diff(CLI::App& parent);
+Command register_check(CLI::App& parent);
+Command register_completions(CLI::App& parent);  // last: it walks the commands before it
 
 }  // namespace trace::cli

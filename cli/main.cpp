@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
       trace::cli::register_top(app),
       trace::cli::register_summary(app),
       trace::cli::register_cost(app),
+      trace::cli::register_tree(app),
+      trace::cli::register_replay(app),
+      trace::cli::register_diff(app),
+      trace::cli::register_check(app),
+      trace::cli::register_completions(app),
   };
 
   try {
