@@ -8,7 +8,10 @@ cd "$(dirname "$0")"
 
 mode=${1:-run}
 build_dir=${TRACE_BUILD_DIR:-build}
-packages=(cmake g++ ninja-build libcli11-dev libsimdjson-dev libfmt-dev catch2 zlib1g-dev libzstd-dev zstd)
+packages=(cmake g++ ninja-build libcli11-dev libsimdjson-dev libfmt-dev catch2 zlib1g-dev libzstd-dev)
+# Tests only: zstd makes compressed inputs; trace report's browser test (tests/browser/)
+# renders pages in a headless Chromium.
+if [[ $mode == test ]]; then packages+=(zstd chromium fonts-dejavu-core); fi
 
 missing=()
 for package in "${packages[@]}"; do

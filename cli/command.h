@@ -23,6 +23,7 @@ Command register_tree(CLI::App& parent);
 Command register_replay(CLI::App& parent);
 Command register_diff(CLI::App& parent);
 Command register_check(CLI::App& parent);
+Command register_report(CLI::App& parent);
 Command register_completions(CLI::App& parent);  // last: it walks the commands before it
 
 }  // namespace trace::cli

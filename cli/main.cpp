@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
       trace::cli::register_replay(app),
       trace::cli::register_diff(app),
       trace::cli::register_check(app),
+      trace::cli::register_report(app),
       trace::cli::register_completions(app),
   };
 
