@@ -40,19 +40,6 @@ struct CostCliOptions {
   bool show_prices = false;
 };
 
-PriceTable load_prices(const std::vector<std::string>& files) {
-  PriceTable table = PriceTable::builtin();
-  for (const std::string& file : files) table.overlay(PriceTable::load(file), file);
-  return table;
-}
-
-void add_price_fields(output::Report& report, const PriceTable& prices) {
-  report.fields.emplace_back("prices_as_of", prices.as_of());
-  std::string overrides;
-  for (const std::string& o : prices.overrides()) overrides += (overrides.empty() ? "" : "; ") + o;
-  report.fields.emplace_back("price_overrides", overrides.empty() ? output::Cell{} : output::Cell{overrides});
-}
-
 // --show-prices: the table in force, for people to check and for --prices files to copy.
 int show_prices(const CostCliOptions& options, const PriceTable& prices) {
   using output::ColumnKind;
@@ -100,15 +87,8 @@ int run_cost(const CostCliOptions& options) {
       inputs, options.input.read_options(), [&] { return CostReport(prices, analysis); }, &read);
   report_skips(read);
 
-  std::vector<std::string> names;
-  for (const formats::FileReport& file : read.files) names.push_back(file.name);
-  output::Report report = cost.finish(names);
-  report.meta.command = "cost";
-  fill_report_meta(report.meta, read, read.spans() + read.logs());
-  add_price_fields(report, prices);
+  output::Report report = cost_output(cost, prices, read, options.budget);
   double total = cost.total_cost_usd();
-  report.fields.emplace_back("total_cost_usd", total);
-  report.fields.emplace_back("budget_usd", options.budget ? output::Cell{*options.budget} : output::Cell{});
   print_report(report, options.output, options.section);
 
   if (options.budget && total > *options.budget) {

@@ -15,6 +15,32 @@ void fill_report_meta(output::TableMeta& meta, const formats::ReadReport& report
   meta.records = records;
 }
 
+PriceTable load_prices(const std::vector<std::string>& files) {
+  PriceTable table = PriceTable::builtin();
+  for (const std::string& file : files) table.overlay(PriceTable::load(file), file);
+  return table;
+}
+
+void add_price_fields(output::Report& report, const PriceTable& prices) {
+  report.fields.emplace_back("prices_as_of", prices.as_of());
+  std::string overrides;
+  for (const std::string& o : prices.overrides()) overrides += (overrides.empty() ? "" : "; ") + o;
+  report.fields.emplace_back("price_overrides", overrides.empty() ? output::Cell{} : output::Cell{overrides});
+}
+
+output::Report cost_output(CostReport& cost, const PriceTable& prices, const formats::ReadReport& read,
+                           std::optional<double> budget) {
+  std::vector<std::string> names;
+  for (const formats::FileReport& file : read.files) names.push_back(file.name);
+  output::Report report = cost.finish(names);
+  report.meta.command = "cost";
+  fill_report_meta(report.meta, read, read.spans() + read.logs());
+  add_price_fields(report, prices);
+  report.fields.emplace_back("total_cost_usd", cost.total_cost_usd());
+  report.fields.emplace_back("budget_usd", budget ? output::Cell{*budget} : output::Cell{});
+  return report;
+}
+
 void print_report(const output::Report& report, const OutputOptions& options, const std::string& section) {
   output::RenderStyle style;
   style.color = output::color_enabled(output::parse_color_mode(options.color));

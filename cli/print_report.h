@@ -2,9 +2,12 @@
 // run metadata, one renderer, one write to stdout, notes to stderr for people.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "analyzers/cost_report.h"
+#include "analyzers/price_table.h"
 #include "cli/common_options.h"
 #include "src/output/report.h"
 
@@ -13,6 +16,17 @@ namespace trace::cli {
 // Inputs, spans, logs and skips from the read report; `records` as the analyzer counted
 // them (each record once).
 void fill_report_meta(output::TableMeta& meta, const formats::ReadReport& report, uint64_t records);
+
+// The price table in force: the built-in one with each --prices file laid over it.
+PriceTable load_prices(const std::vector<std::string>& files);
+
+// prices_as_of and price_overrides: which prices a cost report used.
+void add_price_fields(output::Report& report, const PriceTable& prices);
+
+// What `trace cost` prints for a finished CostReport (and `trace report` embeds): its
+// sections, the run's meta, the prices used and the total; budget_usd null without one.
+output::Report cost_output(CostReport& cost, const PriceTable& prices, const formats::ReadReport& read,
+                           std::optional<double> budget);
 
 // Renders the report (only `section` when not empty) and writes it to stdout. Notes go
 // to stderr for table and Markdown output; machine formats carry them inside.

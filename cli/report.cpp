@@ -233,8 +233,7 @@ int run_report(const ReportOptions& options) {
   if (options.traces > kMaxTracesDrawn)
     throw UsageError(fmt::format("--traces: {} is more than {} (a page of waterfalls must stay readable)",
                                  options.traces, kMaxTracesDrawn));
-  PriceTable prices = PriceTable::builtin();
-  for (const std::string& file : options.prices) prices.overlay(PriceTable::load(file), file);
+  PriceTable prices = load_prices(options.prices);
   CostOptions cost_options;
   cost_options.group_by = parse_record_key_spec({"name"}, std::vector<RecordKeyKind>{RecordKeyKind::kName});
 
@@ -296,17 +295,7 @@ int run_report(const ReportOptions& options) {
   std::string summary_json;
   output::write_report(summary, output::OutputFormat::kJson, {}, "", summary_json);
 
-  std::vector<std::string> file_names;
-  for (const formats::FileReport& file : read.files) file_names.push_back(file.name);
-  output::Report cost = pass.cost.finish(file_names);
-  cost.meta.command = "cost";
-  fill_report_meta(cost.meta, read, read.spans() + read.logs());
-  cost.fields.emplace_back("prices_as_of", prices.as_of());
-  std::string overrides;
-  for (const std::string& o : prices.overrides()) overrides += (overrides.empty() ? "" : "; ") + o;
-  cost.fields.emplace_back("price_overrides", overrides.empty() ? output::Cell{} : output::Cell{overrides});
-  cost.fields.emplace_back("total_cost_usd", pass.cost.total_cost_usd());
-  cost.fields.emplace_back("budget_usd", output::Cell{});
+  output::Report cost = cost_output(pass.cost, prices, read, std::nullopt);
   std::string cost_json;
   output::write_report(cost, output::OutputFormat::kJson, {}, "", cost_json);
 
