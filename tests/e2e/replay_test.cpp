@@ -188,28 +188,3 @@ TEST_CASE("replay: an input without traces exits 1", "[e2e][replay]") {
   CHECK(result.exit_code == 1);
   CHECK(result.err == "trace replay: no trace in the input (no span, and no log with a trace id)\n");
 }
-
-TEST_CASE("replay: --help has examples that run, and every option is in the man page", "[e2e][replay]") {
-  auto help = run_trace("replay --help");
-  REQUIRE(help.exit_code == 0);
-  std::string man = std::regex_replace(read_file(source_path("man/trace-replay.1")), std::regex("\\\\-"), "-");
-  REQUIRE(!man.empty());
-  std::regex long_option("--([a-z][a-z-]+)");
-  std::set<std::string> options;
-  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), long_option); it != std::sregex_iterator(); ++it)
-    options.insert((*it)[1]);
-  for (const std::string& option : options) {
-    if (option == "help") continue;
-    INFO("--" << option);
-    CHECK(man.find("--" + option) != std::string::npos);
-  }
-  std::string examples = help.out.substr(help.out.find("Examples:"));
-  std::regex line("\\n  trace ([^\\n|]+)");
-  for (auto it = std::sregex_iterator(examples.begin(), examples.end(), line); it != std::sregex_iterator(); ++it) {
-    std::string args = (*it)[1];
-    INFO("trace " << args);
-    auto run = run_trace(args);
-    CHECK(run.exit_code == 0);
-    CHECK(run.err.empty());
-  }
-}

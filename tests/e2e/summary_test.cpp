@@ -119,32 +119,3 @@ TEST_CASE("summary: a malformed input is a located error, exit 2", "[e2e][summar
   CHECK(result.out.empty());
   CHECK(result.err.rfind("trace: error: samples/bad/truncated_otlp.json:", 0) == 0);
 }
-
-TEST_CASE("summary and cost: --help has examples that run, and every option is in the man page", "[e2e][summary][cost]") {
-  for (std::string command : {"summary", "cost"}) {
-    auto help = run_trace(command + " --help");
-    INFO(command);
-    CHECK(help.exit_code == 0);
-    REQUIRE(help.out.find("Examples:") != std::string::npos);
-    std::string man = read_file(source_path("man/trace-" + command + ".1"));
-    REQUIRE(!man.empty());
-    man = std::regex_replace(man, std::regex("\\\\-"), "-");
-    std::regex long_option("--([a-z][a-z-]+)");
-    std::set<std::string> options;
-    for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), long_option); it != std::sregex_iterator(); ++it)
-      options.insert((*it)[1]);
-    for (const std::string& option : options) {
-      if (option == "help") continue;
-      INFO("--" << option);
-      CHECK(man.find("--" + option) != std::string::npos);
-    }
-    std::string examples = help.out.substr(help.out.find("Examples:"));
-    std::regex line("\\n  trace ([^\\n|]+)");
-    for (auto it = std::sregex_iterator(examples.begin(), examples.end(), line); it != std::sregex_iterator(); ++it) {
-      std::string args = (*it)[1];
-      if (args.find("samples") == std::string::npos && args.find("--show-prices") == std::string::npos) continue;
-      INFO("trace " << args);
-      CHECK(run_trace(args).exit_code == 0);
-    }
-  }
-}

@@ -149,28 +149,3 @@ TEST_CASE("tree: --failed picks the first trace with an error span", "[e2e][tree
   CHECK(none.exit_code == 1);
   CHECK(none.err == "trace tree: no trace has an error span (4 traces in the input)\n");
 }
-
-TEST_CASE("tree: --help has examples that run, and every option is in the man page", "[e2e][tree]") {
-  auto help = run_trace("tree --help");
-  REQUIRE(help.exit_code == 0);
-  std::string man = std::regex_replace(read_file(source_path("man/trace-tree.1")), std::regex("\\\\-"), "-");
-  REQUIRE(!man.empty());
-  std::regex long_option("--([a-z][a-z-]+)");
-  std::set<std::string> options;
-  for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), long_option); it != std::sregex_iterator(); ++it)
-    options.insert((*it)[1]);
-  for (const std::string& option : options) {
-    if (option == "help") continue;
-    INFO("--" << option);
-    CHECK(man.find("--" + option) != std::string::npos);
-  }
-  std::string examples = help.out.substr(help.out.find("Examples:"));
-  std::regex line("\\n  trace ([^\\n|]+)");
-  for (auto it = std::sregex_iterator(examples.begin(), examples.end(), line); it != std::sregex_iterator(); ++it) {
-    std::string args = (*it)[1];
-    INFO("trace " << args);
-    auto run = run_trace(args);
-    CHECK(run.exit_code == 0);
-    CHECK(run.err.empty());
-  }
-}
