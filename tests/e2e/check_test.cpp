@@ -4,21 +4,10 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
 using trace::testing::expected_output;
 using trace::testing::run_shell;
 using trace::testing::run_trace;
-
-namespace {
-
-void check_golden(const std::string& args, const std::string& golden, int exit_code) {
-  auto result = run_trace(args);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == exit_code);
-  CHECK(result.err.empty());
-  CHECK(result.out == expected_output(golden, result.out));
-}
-
-}  // namespace
 
 TEST_CASE("check: every sample budget passes on the baseline run, exit 0", "[e2e][check]") {
   check_golden("check --budget samples/ci/budgets.toml samples/ci/baseline.jsonl", "check_baseline.txt", 0);

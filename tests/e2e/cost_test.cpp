@@ -3,21 +3,10 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
 using trace::testing::expected_output;
 using trace::testing::run_shell;
 using trace::testing::run_trace;
-
-namespace {
-
-void check_golden(const std::string& args, const std::string& golden, const std::string& expected_err = "") {
-  auto result = run_trace(args);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(result.err == expected_err);
-  CHECK(result.out == expected_output(golden, result.out));
-}
-
-}  // namespace
 
 TEST_CASE("cost: OTLP agent trace with gen_ai.* attributes", "[e2e][cost]") {
   check_golden("cost samples/otlp_traces.json", "cost_otlp.txt",

@@ -7,6 +7,7 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
 using trace::testing::expected_output;
 using trace::testing::read_file;
 using trace::testing::run_shell;
@@ -17,13 +18,6 @@ namespace {
 
 const std::string kPair = "samples/ci/baseline.jsonl samples/ci/regressed.jsonl";
 
-void check_golden(const std::string& args, const std::string& golden, int exit_code) {
-  auto result = run_trace(args);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == exit_code);
-  CHECK(result.err.empty());
-  CHECK(result.out == expected_output(golden, result.out));
-}
 
 void check_usage_error(const std::string& args, const std::string& expected_err) {
   auto result = run_trace(args);

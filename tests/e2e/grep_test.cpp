@@ -3,19 +3,13 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
 using trace::testing::expected_output;
 using trace::testing::run_shell;
 using trace::testing::run_trace;
 
 namespace {
 
-void check_golden(const std::string& args, const std::string& golden, int exit_code = 0) {
-  auto result = run_trace(args);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == exit_code);
-  CHECK(result.err.empty());
-  CHECK(result.out == expected_output(golden, result.out));
-}
 
 void check_output(const std::string& args, const std::string& out, int exit_code = 0) {
   auto result = run_trace(args);

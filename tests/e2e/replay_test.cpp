@@ -7,6 +7,8 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
+using trace::testing::check_golden_stdin;
 using trace::testing::expected_output;
 using trace::testing::read_file;
 using trace::testing::run_shell;
@@ -18,13 +20,6 @@ namespace {
 // The nested trace with a rate-limited call, its fallback and its logs in another file.
 const std::string kErrorTrace = "--trace 8e1d samples/jaeger.json samples/otlp_logs.json";
 
-void check_golden(const std::string& args, const std::string& golden, const std::string& stdin_text = "") {
-  auto result = run_trace(args, stdin_text);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(result.err.empty());
-  CHECK(result.out == expected_output(golden, result.out));
-}
 
 }  // namespace
 
@@ -120,12 +115,12 @@ TEST_CASE("replay: standard input gives the same steps as the file", "[e2e][repl
 }
 
 TEST_CASE("replay: --interactive driven through its prompt by a script", "[e2e][replay]") {
-  check_golden("replay --interactive " + kErrorTrace, "replay_interactive.txt",
+  check_golden_stdin("replay --interactive " + kErrorTrace, "replay_interactive.txt",
                "n\nn\n\ns\nb\ng 5\n/retrieval\n/\n/no such text\n12\nx\ng\ng 99\nh\nq\nn\n");
 }
 
 TEST_CASE("replay: --interactive asks which trace when there are several", "[e2e][replay]") {
-  check_golden("replay -i samples/jaeger.json samples/otlp_logs.json", "replay_interactive_choose.txt",
+  check_golden_stdin("replay -i samples/jaeger.json samples/otlp_logs.json", "replay_interactive_choose.txt",
                "9\nzz\n8e\n/ERROR\ns\n");
 }
 

@@ -4,21 +4,10 @@
 #include "formats/registry.h"
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
 using trace::testing::expected_output;
 using trace::testing::run_shell;
 using trace::testing::run_trace;
-
-namespace {
-
-void check_golden(const std::string& args, const std::string& golden, const std::string& expected_err = "") {
-  auto result = run_trace(args);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(result.err == expected_err);
-  CHECK(result.out == expected_output(golden, result.out));
-}
-
-}  // namespace
 
 TEST_CASE("stats: OTLP agent trace as a table", "[e2e][stats]") {
   check_golden("stats samples/otlp_traces.json", "stats_otlp_table.txt");

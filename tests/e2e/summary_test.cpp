@@ -6,6 +6,7 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
 using trace::testing::expected_output;
 using trace::testing::read_file;
 using trace::testing::run_shell;
@@ -14,13 +15,6 @@ using trace::testing::source_path;
 
 namespace {
 
-void check_golden(const std::string& args, const std::string& golden, const std::string& expected_err = "") {
-  auto result = run_trace(args);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(result.err == expected_err);
-  CHECK(result.out == expected_output(golden, result.out));
-}
 
 void check_usage_error(const std::string& args, const std::string& message) {
   auto result = run_trace(args);

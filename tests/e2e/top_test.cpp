@@ -3,21 +3,10 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
 using trace::testing::expected_output;
 using trace::testing::run_shell;
 using trace::testing::run_trace;
-
-namespace {
-
-void check_golden(const std::string& args, const std::string& golden) {
-  auto result = run_trace(args);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(result.err.empty());
-  CHECK(result.out == expected_output(golden, result.out));
-}
-
-}  // namespace
 
 TEST_CASE("top: the ten slowest spans of an OTLP trace, with chains and attributes", "[e2e][top]") {
   check_golden("top samples/otlp_traces.json", "top_otlp_table.txt");

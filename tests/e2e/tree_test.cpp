@@ -6,6 +6,8 @@
 
 #include "support/run_trace.h"
 
+using trace::testing::check_golden;
+using trace::testing::check_golden_stdin;
 using trace::testing::expected_output;
 using trace::testing::read_file;
 using trace::testing::run_shell;
@@ -14,13 +16,6 @@ using trace::testing::source_path;
 
 namespace {
 
-void check_golden(const std::string& args, const std::string& golden, const std::string& stdin_text = "") {
-  auto result = run_trace(args, stdin_text);
-  INFO("trace " << args << "\nstderr: " << result.err);
-  CHECK(result.exit_code == 0);
-  CHECK(result.err.empty());
-  CHECK(result.out == expected_output(golden, result.out));
-}
 
 // One trace whose two spans lost their parent (a callback that outlived its request).
 const std::string kOrphans =
@@ -74,7 +69,7 @@ TEST_CASE("tree: an execution summary's laid-out starts are marked ~", "[e2e][tr
 }
 
 TEST_CASE("tree: spans whose parent is missing are shown under a marker, not dropped", "[e2e][tree]") {
-  check_golden("tree -", "tree_orphans.txt", kOrphans);
+  check_golden_stdin("tree -", "tree_orphans.txt", kOrphans);
 }
 
 TEST_CASE("tree: --format json nests the tree, with integer nanoseconds", "[e2e][tree]") {
@@ -82,7 +77,7 @@ TEST_CASE("tree: --format json nests the tree, with integer nanoseconds", "[e2e]
 }
 
 TEST_CASE("tree: --format jsonl writes one span per line in row order", "[e2e][tree]") {
-  check_golden("tree --format jsonl --depth 2 -", "tree_orphans.jsonl", kOrphans);
+  check_golden_stdin("tree --format jsonl --depth 2 -", "tree_orphans.jsonl", kOrphans);
 }
 
 TEST_CASE("tree: errors are red with --color always", "[e2e][tree]") {

@@ -24,6 +24,14 @@ RunResult run_shell(const std::string& script);
 // environment, writes `actual` there instead. Returns the expected text.
 std::string expected_output(const std::string& name, const std::string& actual);
 
+// Runs `trace ARGS` and checks what a user would see: stdout against the golden
+// tests/e2e/expected/GOLDEN (see expected_output), the exit code, and stderr exactly.
+void check_golden(const std::string& args, const std::string& golden, int exit_code = 0,
+                  const std::string& expected_err = "");
+void check_golden(const std::string& args, const std::string& golden, const std::string& expected_err);
+// The same with `stdin_text` on standard input, exit 0 and nothing on stderr.
+void check_golden_stdin(const std::string& args, const std::string& golden, const std::string& stdin_text);
+
 // A path inside the source tree.
 std::string source_path(const std::string& relative);
 
