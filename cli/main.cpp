@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   CLI::App app{"trace: fast analysis of trace exports and JSON-lines logs\n"
-               "(OTLP JSON, Chrome Trace Event, JSON-lines loggers), format detected per file."};
+               "(OTLP JSON, Chrome Trace Event, Jaeger, Zipkin, JSON-lines loggers, agent pipelines),\n"
+               "format detected per file."};
   app.name("trace");
   app.set_version_flag("-V,--version", fmt::format("trace {}", TRACE_VERSION));
   app.require_subcommand(1);
@@ -46,7 +47,13 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  trace stats samples/otlp_traces.json\n"
       "  trace stats --group-by model --format csv samples/otlp_traces.json\n"
-      "  trace info samples/*\n"
+      "  trace info samples/*.json\n"
+      "  trace grep --level error samples/app_logs.jsonl\n"
+      "  trace summary samples/\n"
+      "  trace cost samples/otlp_traces.json\n"
+      "  trace tree --trace 8e1d samples/jaeger.json\n"
+      "  trace report samples/otlp_traces.json -o report.html\n"
+      "  trace check --budget samples/ci/budgets.toml samples/ci/regressed.jsonl\n"
       "\nRun 'trace COMMAND --help' for a command's options; 'man trace' for the full manual.");
 
   std::vector<trace::cli::Command> commands{
