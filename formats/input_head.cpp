@@ -35,7 +35,7 @@ class PrefixWalker {
 
   bool skip_value(const std::string& path) {
     size_t end = find_value_end(text_, pos_);
-    if (end == std::string_view::npos) return false;
+    if (end == std::string_view::npos || end <= pos_) return false;
     std::string_view token = text_.substr(pos_, end - pos_);
     if (!path.empty() && !keys_.empty() && keys_.back().path == path && token.size() <= kMaxScalar &&
         token[0] != '{' && token[0] != '[') {
@@ -55,7 +55,7 @@ class PrefixWalker {
       if (text_[pos_] == ',') { ++pos_; continue; }
       if (text_[pos_] != '"') return false;  // not JSON; detection will say so
       size_t key_end = find_value_end(text_, pos_);
-      if (key_end == std::string_view::npos) return false;
+      if (key_end == std::string_view::npos || key_end < pos_ + 2) return false;
       std::string key(text_.substr(pos_ + 1, key_end - pos_ - 2));
       pos_ = skip_whitespace(text_, key_end);
       if (pos_ >= text_.size() || text_[pos_] != ':') return false;
@@ -76,8 +76,9 @@ class PrefixWalker {
         first = false;
         if (!walk_value(path + "[]", depth + 1)) return false;
       } else {
+        // No progress (a stray ':' or '}') is not JSON: stop rather than loop.
         size_t end = find_value_end(text_, pos_);
-        if (end == std::string_view::npos) return false;
+        if (end == std::string_view::npos || end <= pos_) return false;
         pos_ = end;
       }
     }
