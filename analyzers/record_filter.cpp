@@ -139,6 +139,8 @@ WhereClause parse_where_clause(std::string_view text) {
     throw fail("missing VALUE after the operator");
   clause.value = std::string(value);
   if (clause.op == WhereOp::kRegex) {
+    if (std::string hazard = regex_hazard(clause.value); !hazard.empty())
+      throw fail(fmt::format("invalid regular expression '{}': {}", clause.value, hazard));
     try {
       clause.regex = std::make_shared<const std::regex>(clause.value, std::regex::ECMAScript | std::regex::optimize);
     } catch (const std::regex_error& e) {

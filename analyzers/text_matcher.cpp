@@ -104,6 +104,17 @@ std::optional<std::string> regex_as_literal(std::string_view pattern) {
   return literal;
 }
 
+std::string regex_hazard(std::string_view pattern) {
+  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] != '\\') continue;
+    size_t digits = 0;
+    while (i + 1 + digits < pattern.size() && pattern[i + 1 + digits] >= '0' && pattern[i + 1 + digits] <= '9') ++digits;
+    if (digits > 2) return fmt::format("backreference \\{} is out of range", pattern.substr(i + 1, digits));
+    ++i;  // skip the escaped character, so an escaped backslash starts no escape
+  }
+  return {};
+}
+
 TextMatcher::TextMatcher(std::string pattern, MatchOptions options) : options_(options) {
   literal_ = options.fixed ? std::optional<std::string>(pattern) : regex_as_literal(pattern);
   if (literal_) {
@@ -115,6 +126,8 @@ TextMatcher::TextMatcher(std::string pattern, MatchOptions options) : options_(o
   // -w: a word character may neither precede nor follow the match. ECMAScript has no
   // look-behind, so the character before is matched by a group and left out of the range.
   std::string source = options.word ? "(^|[^A-Za-z0-9_])(" + pattern + ")(?=$|[^A-Za-z0-9_])" : pattern;
+  if (std::string hazard = regex_hazard(pattern); !hazard.empty())
+    throw UsageError(fmt::format("PATTERN: invalid regular expression '{}': {}", pattern, hazard));
   try {
     regex_.assign(source, flags);
   } catch (const std::regex_error& e) {

@@ -65,4 +65,9 @@ class TextMatcher {
 // the pattern needs a regex engine.
 std::optional<std::string> regex_as_literal(std::string_view pattern);
 
+// The reason std::regex cannot take `pattern` safely, or empty. libstdc++ computes a
+// backreference's number in an int without a bound (\2011191115555 overflows: undefined
+// behaviour, found by fuzz/), so numbers past two digits are refused up front.
+std::string regex_hazard(std::string_view pattern);
+
 }  // namespace trace

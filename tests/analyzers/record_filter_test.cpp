@@ -107,6 +107,9 @@ TEST_CASE("record filter: a malformed --where names the clause, exit 2 material"
   CHECK(usage_error([] { trace::parse_where_clause("a ="); }) == "--where: 'a =': missing VALUE after the operator");
   CHECK(usage_error([] { trace::parse_where_clause("a ~ (x"); })
             .rfind("--where: 'a ~ (x': invalid regular expression '(x': ", 0) == 0);
+  CHECK(usage_error([] { trace::parse_where_clause("a ~ \\2011191115555"); }) ==
+        "--where: 'a ~ \\2011191115555': invalid regular expression '\\2011191115555': backreference "
+        "\\2011191115555 is out of range");
 }
 
 TEST_CASE("record filter: --since and --until read ISO 8601, dates and durations ago", "[record_filter]") {

@@ -95,3 +95,16 @@ TEST_CASE("text matcher: an invalid regex is a usage error naming it", "[text_ma
     CHECK(std::string(e.what()).rfind("PATTERN: invalid regular expression '(unclosed': ", 0) == 0);
   }
 }
+
+TEST_CASE("text matcher: a backreference past two digits is refused before std::regex sees it", "[text_matcher]") {
+  // libstdc++ overflows an int computing \2011191115555 (undefined behaviour; found by fuzz/).
+  CHECK(trace::regex_hazard("a\\2011191115555") == "backreference \\2011191115555 is out of range");
+  CHECK(trace::regex_hazard("(a)\\1 and \\12").empty());
+  CHECK(trace::regex_hazard("\\\\123").empty());  // an escaped backslash, then the text 123
+  try {
+    TextMatcher("x\\999", MatchOptions{});
+    FAIL("no error");
+  } catch (const trace::UsageError& e) {
+    CHECK(std::string(e.what()) == "PATTERN: invalid regular expression 'x\\999': backreference \\999 is out of range");
+  }
+}
