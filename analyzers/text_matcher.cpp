@@ -105,10 +105,23 @@ std::optional<std::string> regex_as_literal(std::string_view pattern) {
 }
 
 std::string regex_hazard(std::string_view pattern) {
+  auto digits_at = [&pattern](size_t at) {
+    size_t n = 0;
+    while (at + n < pattern.size() && pattern[at + n] >= '0' && pattern[at + n] <= '9') ++n;
+    return n;
+  };
   for (size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] == '{') {
+      // Repeat counts: {n}, {n,}, {n,m}.
+      for (size_t at = i + 1; at < pattern.size() && pattern[at] != '}';) {
+        size_t n = digits_at(at);
+        if (n > 4) return fmt::format("repeat count {} is out of range (at most 9999)", pattern.substr(at, n));
+        at += n == 0 ? 1 : n;
+      }
+      continue;
+    }
     if (pattern[i] != '\\') continue;
-    size_t digits = 0;
-    while (i + 1 + digits < pattern.size() && pattern[i + 1 + digits] >= '0' && pattern[i + 1 + digits] <= '9') ++digits;
+    size_t digits = digits_at(i + 1);
     if (digits > 2) return fmt::format("backreference \\{} is out of range", pattern.substr(i + 1, digits));
     ++i;  // skip the escaped character, so an escaped backslash starts no escape
   }

@@ -67,7 +67,8 @@ std::optional<std::string> regex_as_literal(std::string_view pattern);
 
 // The reason std::regex cannot take `pattern` safely, or empty. libstdc++ computes a
 // backreference's number in an int without a bound (\2011191115555 overflows: undefined
-// behaviour, found by fuzz/), so numbers past two digits are refused up front.
+// behaviour, found by fuzz/), and the same for repeat counts ({6666666666666666666}), so
+// backreference numbers past two digits and repeat counts past four are refused up front.
 std::string regex_hazard(std::string_view pattern);
 
 }  // namespace trace

@@ -96,11 +96,14 @@ TEST_CASE("text matcher: an invalid regex is a usage error naming it", "[text_ma
   }
 }
 
-TEST_CASE("text matcher: a backreference past two digits is refused before std::regex sees it", "[text_matcher]") {
+TEST_CASE("text matcher: huge backreference numbers and repeat counts are refused before std::regex sees them", "[text_matcher]") {
   // libstdc++ overflows an int computing \2011191115555 (undefined behaviour; found by fuzz/).
   CHECK(trace::regex_hazard("a\\2011191115555") == "backreference \\2011191115555 is out of range");
   CHECK(trace::regex_hazard("(a)\\1 and \\12").empty());
   CHECK(trace::regex_hazard("\\\\123").empty());  // an escaped backslash, then the text 123
+  CHECK(trace::regex_hazard("w{66666666666}") == "repeat count 66666666666 is out of range (at most 9999)");
+  CHECK(trace::regex_hazard("a{2,99999}") == "repeat count 99999 is out of range (at most 9999)");
+  CHECK(trace::regex_hazard("a{2,9999} b{3} c{1,}").empty());
   try {
     TextMatcher("x\\999", MatchOptions{});
     FAIL("no error");
