@@ -301,7 +301,9 @@ class FileReader {
       size_t end = text.size();
       if (head.framing == Framing::kDocumentStream) {
         end = find_value_end(text, pos);
-        if (end == std::string_view::npos) end = text.size();
+        // No value ends here (truncated, or a stray '}' or ':' that is no value at all):
+        // the rest is one bad document, so --lenient skips it rather than loop on it.
+        if (end == std::string_view::npos || end <= pos) end = text.size();
       }
       std::string_view doc = text.substr(pos, end - pos);
       SourceRef where{file_index_, line, pos, {}};
