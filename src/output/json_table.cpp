@@ -5,9 +5,7 @@
 
 namespace trace::output {
 
-namespace {
-
-void append_cell(const Cell& cell, std::string& out) {
+void append_json_cell(const Cell& cell, std::string& out) {
   if (std::holds_alternative<std::monostate>(cell))
     out += "null";
   else if (const auto* s = std::get_if<std::string>(&cell))
@@ -18,28 +16,26 @@ void append_cell(const Cell& cell, std::string& out) {
     append_json_number(std::get<double>(cell), out);
 }
 
-void append_row_object(const Table& table, const Row& row, std::string& out) {
-  out += '{';
+void append_json_row_fields(const Table& table, const Row& row, std::string& out) {
   for (size_t c = 0; c < table.columns.size(); ++c) {
     if (c > 0) out += ',';
     append_json_string(table.columns[c].key, out);
     out += ':';
     if (c < row.size())
-      append_cell(row[c], out);
+      append_json_cell(row[c], out);
     else
       out += "null";
   }
+}
+
+namespace {
+
+void append_row_object(const Table& table, const Row& row, std::string& out) {
+  out += '{';
+  append_json_row_fields(table, row, out);
   out += '}';
 }
 
-void append_string_array(const std::vector<std::string>& items, std::string& out) {
-  out += '[';
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    append_json_string(items[i], out);
-  }
-  out += ']';
-}
 
 void append_count_field(std::string_view key, uint64_t value, std::string& out) {
   out += "  \"";
@@ -58,7 +54,7 @@ void write_json(const Table& table, const RenderStyle&, std::string& out) {
   out += "  \"command\": ";
   append_json_string(meta.command, out);
   out += ",\n  \"inputs\": ";
-  append_string_array(meta.inputs, out);
+  append_json_string_array(meta.inputs, out);
   out += ",\n";
   append_count_field("records", meta.records, out);
   append_count_field("spans", meta.spans, out);
@@ -73,7 +69,7 @@ void write_json(const Table& table, const RenderStyle&, std::string& out) {
     out += ",\n";
   }
   out += "  \"notes\": ";
-  append_string_array(meta.notes, out);
+  append_json_string_array(meta.notes, out);
   out += ",\n  \"rows\": [";
   for (size_t r = 0; r < table.rows.size(); ++r) {
     out += r > 0 ? ",\n    " : "\n    ";

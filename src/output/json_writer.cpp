@@ -92,4 +92,13 @@ void append_json_number(int64_t value, std::string& out) {
   fmt::format_to(std::back_inserter(out), "{}", value);
 }
 
+void append_json_string_array(const std::vector<std::string>& items, std::string& out) {
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    append_json_string(items[i], out);
+  }
+  out += ']';
+}
+
 }  // namespace trace::output

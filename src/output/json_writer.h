@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trace::output {
 
@@ -19,5 +20,8 @@ void append_json_string(std::string_view text, std::string& out);
 void append_json_number(double value, std::string& out);
 
 void append_json_number(int64_t value, std::string& out);
+
+// Appends ["a", "b"]: a list of strings, one space after each comma.
+void append_json_string_array(const std::vector<std::string>& items, std::string& out);
 
 }  // namespace trace::output

@@ -3,42 +3,11 @@
 #include "src/errors.h"
 #include "src/output/json_writer.h"
 #include "src/output/report.h"
+#include "src/output/write_table.h"
 
 namespace trace::output {
 
 namespace {
-
-void append_cell(const Cell& cell, std::string& out) {
-  if (std::holds_alternative<std::monostate>(cell))
-    out += "null";
-  else if (const auto* s = std::get_if<std::string>(&cell))
-    append_json_string(*s, out);
-  else if (const auto* i = std::get_if<int64_t>(&cell))
-    append_json_number(*i, out);
-  else
-    append_json_number(std::get<double>(cell), out);
-}
-
-void append_row_fields(const Table& table, const Row& row, std::string& out) {
-  for (size_t c = 0; c < table.columns.size(); ++c) {
-    if (c > 0) out += ',';
-    append_json_string(table.columns[c].key, out);
-    out += ':';
-    if (c < row.size())
-      append_cell(row[c], out);
-    else
-      out += "null";
-  }
-}
-
-void append_strings(const std::vector<std::string>& items, std::string& out) {
-  out += '[';
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    append_json_string(items[i], out);
-  }
-  out += ']';
-}
 
 void write_json_report(const Report& report, const std::vector<const Section*>& sections, std::string_view only,
                        std::string& out) {
@@ -47,18 +16,18 @@ void write_json_report(const Report& report, const std::vector<const Section*>& 
   fmt::format_to(std::back_inserter(out), "  \"schema_version\": {},\n  \"command\": ", meta.schema_version);
   append_json_string(meta.command, out);
   out += ",\n  \"inputs\": ";
-  append_strings(meta.inputs, out);
+  append_json_string_array(meta.inputs, out);
   fmt::format_to(std::back_inserter(out),
                  ",\n  \"records\": {},\n  \"spans\": {},\n  \"logs\": {},\n  \"skipped\": {},\n  \"approximate\": {},\n",
                  meta.records, meta.spans, meta.logs, meta.skipped, meta.approximate ? "true" : "false");
   out += "  \"notes\": ";
-  append_strings(report_notes(report, only), out);
+  append_json_string_array(report_notes(report, only), out);
   out += ",\n";
   for (const auto& [key, value] : report.fields) {
     out += "  ";
     append_json_string(key, out);
     out += ": ";
-    append_cell(value, out);
+    append_json_cell(value, out);
     out += ",\n";
   }
   out += "  \"sections\": {";
@@ -69,7 +38,7 @@ void write_json_report(const Report& report, const std::vector<const Section*>& 
     out += ": [";
     for (size_t r = 0; r < section.table.rows.size(); ++r) {
       out += r > 0 ? ",\n      {" : "\n      {";
-      append_row_fields(section.table, section.table.rows[r], out);
+      append_json_row_fields(section.table, section.table.rows[r], out);
       out += '}';
     }
     out += section.table.rows.empty() ? "]" : "\n    ]";
@@ -126,7 +95,7 @@ void write_report(const Report& report, OutputFormat format, const RenderStyle& 
           out += "{\"section\":";
           append_json_string(section->name, out);
           if (!section->table.columns.empty()) out += ',';
-          append_row_fields(section->table, row, out);
+          append_json_row_fields(section->table, row, out);
           out += "}\n";
         }
       return;

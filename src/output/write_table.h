@@ -35,6 +35,11 @@ void write_markdown(const Table& table, const RenderStyle& style, std::string& o
 // key. Raw values: integer nanoseconds, fractions, dollars; null for missing values.
 void write_json(const Table& table, const RenderStyle& style, std::string& out);
 
+// One cell as a JSON value (null when missing), and a row's "key":value pairs without
+// the braces: shared by the table and report JSON renderers so their rows agree.
+void append_json_cell(const Cell& cell, std::string& out);
+void append_json_row_fields(const Table& table, const Row& row, std::string& out);
+
 // One compact row object per line, no metadata (for jq, grep, streaming consumers).
 void write_jsonl(const Table& table, const RenderStyle& style, std::string& out);
 
