@@ -16,7 +16,7 @@
 #include "src/errors.h"
 #include "src/exit_codes.h"
 #include "src/output/junit_xml.h"
-#include "src/output/stdout_writer.h"
+#include "src/output/output_file.h"
 #include "src/output/terminal.h"
 #include "src/output/write_table.h"
 
@@ -187,9 +187,7 @@ void write_junit(const std::string& path, const std::vector<BudgetRule>& rules,
   }
   std::string xml;
   output::write_junit_xml(suite, xml);
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!file || std::fwrite(xml.data(), 1, xml.size(), file.get()) != xml.size() || std::fflush(file.get()) != 0)
-    throw InputError(fmt::format("{}: cannot write the JUnit report: {}", path, std::strerror(errno)));
+  output::write_output(path, xml);
 }
 
 int run_check(const CheckOptions& options) {
@@ -225,12 +223,12 @@ int run_check(const CheckOptions& options) {
   table.meta.command = "check";
   fill_meta(table.meta, report);
   output::RenderStyle style;
-  style.color = output::color_enabled(output::parse_color_mode(options.output.color));
+  style.color = options.output.use_color();
   std::string out;
   if (format == output::OutputFormat::kMarkdown) out += fmt::format("**trace check: {}**\n\n", summary(failed, rules->size()));
   output::write_table(table, format, style, out);
   if (format == output::OutputFormat::kTable) out += fmt::format("\n{}\n", summary(failed, rules->size()));
-  output::write_stdout(out);
+  output::write_output(options.output.path, out);
   return failed > 0 ? kExitBudgetExceeded : kExitOk;
 }
 

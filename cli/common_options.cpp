@@ -8,6 +8,7 @@
 
 #include "formats/registry.h"
 #include "src/errors.h"
+#include "src/output/terminal.h"
 
 namespace trace::cli {
 
@@ -43,6 +44,12 @@ void add_input_options(CLI::App& app, InputOptions& options) {
       ->group("");
 }
 
+bool OutputOptions::use_color() const {
+  output::ColorMode mode = output::parse_color_mode(color);
+  if (!path.empty() && path != "-") return mode == output::ColorMode::kAlways;
+  return output::color_enabled(mode);
+}
+
 void add_output_options(CLI::App& app, OutputOptions& options) {
   app.add_option("-f,--format", options.format, "Output format: table, json, jsonl, csv or md")
       ->check(CLI::IsMember({"table", "json", "jsonl", "csv", "md"}));
@@ -50,6 +57,8 @@ void add_output_options(CLI::App& app, OutputOptions& options) {
   app.add_flag_callback("--csv", [&options] { options.format = "csv"; }, "Same as --format csv");
   app.add_option("--color", options.color, "Colour in tables: auto (only on a terminal), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("-o,--output", options.path,
+                 "Write the result to FILE (through FILE.tmp, renamed when complete) instead of standard output");
 }
 
 void report_skips(const formats::ReadReport& report) {

@@ -26,6 +26,10 @@ struct InputOptions {
 struct OutputOptions {
   std::string format = "table";
   std::string color = "auto";
+  std::string path;  // -o; "" = standard output
+
+  // --color decided for where the result goes: auto is never colour in a file.
+  bool use_color() const;
 };
 
 void add_input_options(CLI::App& app, InputOptions& options);

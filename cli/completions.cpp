@@ -16,7 +16,7 @@
 #include "cli/command.h"
 #include "src/errors.h"
 #include "src/exit_codes.h"
-#include "src/output/stdout_writer.h"
+#include "src/output/output_file.h"
 
 namespace trace::cli {
 
@@ -332,14 +332,7 @@ int run_completions(const CLI::App& root, const CompletionsOptions& options) {
   std::string script = options.shell == "bash"  ? bash_script(cli)
                        : options.shell == "zsh" ? zsh_script(cli)
                                                 : fish_script(cli);
-  if (options.output.empty() || options.output == "-") {
-    output::write_stdout(script);
-    return kExitOk;
-  }
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(options.output.c_str(), "wb"), &std::fclose);
-  if (!file || std::fwrite(script.data(), 1, script.size(), file.get()) != script.size() ||
-      std::fflush(file.get()) != 0)
-    throw InputError(fmt::format("{}: cannot write: {}", options.output, std::strerror(errno)));
+  output::write_output(options.output, script);
   return kExitOk;
 }
 

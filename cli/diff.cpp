@@ -16,7 +16,7 @@
 #include "src/errors.h"
 #include "src/exit_codes.h"
 #include "src/output/json_writer.h"
-#include "src/output/stdout_writer.h"
+#include "src/output/output_file.h"
 #include "src/output/terminal.h"
 #include "src/output/write_table.h"
 
@@ -251,7 +251,7 @@ int run_diff(const DiffOptions& options) {
 
   std::string out;
   output::RenderStyle style;
-  style.color = output::color_enabled(output::parse_color_mode(options.output.color));
+  style.color = options.output.use_color();
   switch (format) {
     case output::OutputFormat::kJson:
       write_json(diff, diff_table(diff), base, next, notes, results, out);
@@ -277,7 +277,7 @@ int run_diff(const DiffOptions& options) {
       }
       break;
   }
-  output::write_stdout(out);
+  output::write_output(options.output.path, out);
   if (format == output::OutputFormat::kTable || format == output::OutputFormat::kMarkdown)
     for (const std::string& note : notes) fmt::print(stderr, "note: {}\n", note);
   return failed ? kExitBudgetExceeded : kExitOk;

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/print_table.h"
-#include "src/output/stdout_writer.h"
+#include "src/output/output_file.h"
 #include "src/output/terminal.h"
 
 namespace trace::cli {
@@ -43,11 +43,11 @@ output::Report cost_output(CostReport& cost, const PriceTable& prices, const for
 
 void print_report(const output::Report& report, const OutputOptions& options, const std::string& section) {
   output::RenderStyle style;
-  style.color = output::color_enabled(output::parse_color_mode(options.color));
+  style.color = options.use_color();
   output::OutputFormat format = output::parse_output_format(options.format);
   std::string out;
   write_report(report, format, style, section, out);
-  output::write_stdout(out);
+  output::write_output(options.path, out);
   if (format == output::OutputFormat::kTable || format == output::OutputFormat::kMarkdown)
     for (const std::string& note : output::report_notes(report, section)) fmt::print(stderr, "note: {}\n", note);
 }

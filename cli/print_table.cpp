@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "src/output/stdout_writer.h"
+#include "src/output/output_file.h"
 #include "src/output/terminal.h"
 #include "src/output/write_table.h"
 
@@ -21,11 +21,11 @@ void fill_meta(output::TableMeta& meta, const formats::ReadReport& report) {
 
 void print_table(const output::Table& table, const OutputOptions& options) {
   output::RenderStyle style;
-  style.color = output::color_enabled(output::parse_color_mode(options.color));
+  style.color = options.use_color();
   std::string out;
   output::OutputFormat format = output::parse_output_format(options.format);
   write_table(table, format, style, out);
-  output::write_stdout(out);
+  output::write_output(options.path, out);
   // Machine formats carry the notes inside; a person reading a table sees them apart.
   if (format == output::OutputFormat::kTable || format == output::OutputFormat::kMarkdown)
     for (const std::string& note : table.meta.notes) fmt::print(stderr, "note: {}\n", note);

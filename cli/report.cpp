@@ -36,7 +36,7 @@
 #include "src/errors.h"
 #include "src/exit_codes.h"
 #include "src/output/html_report.h"
-#include "src/output/stdout_writer.h"
+#include "src/output/output_file.h"
 #include "src/output/units.h"
 #include "src/output/write_table.h"
 
@@ -202,31 +202,6 @@ std::vector<output::HtmlFact> header_facts(const output::Report& summary, const 
   return facts;
 }
 
-void write_output(const std::string& path, const std::string& html) {
-  if (path.empty() || path == "-") {
-    output::write_stdout(html);
-    return;
-  }
-  // A temporary beside the target, renamed over it: an interrupted run leaves no half report.
-  std::string temp = path + ".tmp";
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) throw InputError(fmt::format("{}: cannot write: {}", temp, std::strerror(errno)));
-  bool ok = std::fwrite(html.data(), 1, html.size(), file) == html.size();
-  ok = std::fflush(file) == 0 && ok;
-  ok = ::fsync(::fileno(file)) == 0 && ok;
-  int saved = errno;
-  ok = std::fclose(file) == 0 && ok;
-  if (!ok) {
-    std::remove(temp.c_str());
-    throw InputError(fmt::format("{}: cannot write: {}", temp, std::strerror(saved != 0 ? saved : errno)));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    saved = errno;
-    std::remove(temp.c_str());
-    throw InputError(fmt::format("{}: cannot rename to {}: {}", temp, path, std::strerror(saved)));
-  }
-}
-
 int run_report(const ReportOptions& options) {
   // Flag texts become values before any input is read, so a typo costs no time.
   GroupKeySpec group_by = options.group_by.empty() ? GroupKeySpec::by_name() : parse_group_key_spec(options.group_by);
@@ -358,7 +333,7 @@ int run_report(const ReportOptions& options) {
 
   std::string html;
   output::write_html_report(page, html);
-  write_output(options.output, html);
+  output::write_output(options.output, html);
   return kExitOk;
 }
 
