@@ -2,6 +2,7 @@
 
 #include <array>
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/flat_json_line.h"
 #include "formats/json_scan.h"
 #include "formats/json_util.h"
 #include "formats/jsonl_keys.h"
@@ -200,14 +202,33 @@ class JsonlLogsLoader final : public Loader {
     size_t start = skip_whitespace(text, 0);
     if (start == text.size()) return Flow::kContinue;
     if (text[start] != '{') throw DocumentError(0, "expected a JSON object");
+    reset();
+    bool flat = scan_flat_object(text, [this](std::string_view key, const Value& value, std::string_view token) {
+      const KeyRule* rule = keys_.find(key);
+      if (rule == nullptr) return keep(key, value);
+      apply_role(*rule, key, value, token);
+    });
+    if (!flat) {
+      reset();
+      read_object(text, ctx);
+    }
+    log_.fields = fields_;
+    log_.src = where;
+    log_.src.text = trim_right(text);
+    if (sink.on_log(log_) == Flow::kStop) return Flow::kStop;
+    if (!has_duration_) return Flow::kContinue;
+    return sink.on_span(make_span());
+  }
+
+ private:
+  // The general path: any JSON object, and the located error for a malformed line.
+  void read_object(std::string_view text, LoadContext& ctx) {
     text_ = text;
     error_code error = ctx.parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc_);
     if (error != SUCCESS)
-      throw DocumentError(0, fmt::format("expected a JSON object ({})", simdjson::error_message(error)));
+      throw iterate_error(text, "expected a JSON object", error);
     od::object object;
     check(doc_.get_object().get(object), "expected a JSON object");
-
-    reset();
     for (auto result : object) {
       check(result.error(), "malformed JSON object");
       // Bound, not copied: copying the field out of its result stalls on store forwarding
@@ -222,16 +243,8 @@ class JsonlLogsLoader final : public Loader {
     if (doc_.current_location().get(after) == SUCCESS && after != nullptr &&
         skip_whitespace(text, static_cast<size_t>(after - text.data())) < text.size())
       throw DocumentError(static_cast<uint64_t>(after - text.data()), "expected the end of the line after the object");
-
-    log_.fields = fields_;
-    log_.src = where;
-    log_.src.text = trim_right(text);
-    if (sink.on_log(log_) == Flow::kStop) return Flow::kStop;
-    if (!has_duration_) return Flow::kContinue;
-    return sink.on_span(make_span());
   }
 
- private:
   void reset() {
     // Member by member: assigning a fresh LogRecord costs a temporary per line.
     log_.time_ns = 0;
@@ -315,12 +328,23 @@ class JsonlLogsLoader final : public Loader {
   // A number's text as written ("30", "1736937000.123"), without trailing whitespace.
   static std::string_view token_of(od::value& value) { return trim_right(value.raw_json_token()); }
 
+  // simdjson 3.0.1's get_number() reads a decimal with 20 or more integer digits
+  // ("100000000000000000000000.5") as 0; from_chars reads it correctly rounded.
+  static double long_decimal(std::string_view token, double simdjson_value) {
+    double d = 0;
+    auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), d);
+    return error == std::errc() && end == token.data() + token.size() ? d : simdjson_value;
+  }
+
   void read_number(od::value& value, Value& out) {
     // One pass with get_number(): classifying first (get_number_type) and then parsing
     // costs twice as much in the hot loop.
+    std::string_view token = token_of(value);
     od::number number;
     if (value.get_number().get(number) == SUCCESS) {
-      out = number.is_int64() ? Value::of_int(number.get_int64()) : Value::of_double(number.as_double());
+      if (number.is_int64()) out = Value::of_int(number.get_int64());
+      else if (token.size() < 20) out = Value::of_double(number.as_double());
+      else out = Value::of_double(long_decimal(token, number.as_double()));
       return;
     }
     // Integers past uint64 are refused by get_number(); keep them as doubles.
@@ -386,31 +410,36 @@ class JsonlLogsLoader final : public Loader {
   void read_field(std::string_view key, od::value& value) {
     const KeyRule* rule = keys_.find(key);
     if (rule == nullptr) return keep(key, value);
-    switch (rule->role) {
-      case Role::kTime: return read_time(key, value);
-      case Role::kLevel: return read_level(key, value);
-      case Role::kMessage: return read_message(value);
-      case Role::kLogger: return read_string_into(key, value, log_.logger);
-      case Role::kService: return read_string_into(key, value, log_.service);
-      case Role::kTraceId: return read_id_into(key, value, log_.trace_id);
-      case Role::kSpanId: return read_id_into(key, value, log_.span_id);
-      case Role::kLoguruRecord: return read_loguru_record(key, value);
+    if (rule->role == Role::kLoguruRecord) return read_loguru_record(key, value);
+    std::string_view token = token_of(value);  // before read_any consumes the value
+    Value v;
+    read_any(value, v);
+    apply_role(*rule, key, v, token);
+  }
+
+  // A known key's value, from either path; `token` is a number's or literal's text.
+  void apply_role(const KeyRule& rule, std::string_view key, const Value& v, std::string_view token) {
+    switch (rule.role) {
+      case Role::kTime: return apply_time(key, v, token);
+      case Role::kLevel: return apply_level(key, v, token);
+      case Role::kMessage: return apply_message(key, v, token);
+      case Role::kLogger: return apply_string_into(key, v, log_.logger);
+      case Role::kService: return apply_string_into(key, v, log_.service);
+      case Role::kTraceId: return apply_id_into(key, v, token, log_.trace_id);
+      case Role::kSpanId: return apply_id_into(key, v, token, log_.span_id);
+      case Role::kLoguruRecord: return keep(key, v);  // not an object: nothing to unpack
       case Role::kLoguruText: return;  // loguru's formatted line: record.* says it all
-      case Role::kDuration: return read_duration(key, value, rule->aux);
-      case Role::kParentId: return read_id_into(key, value, parent_id_, /*also_keep=*/true);
+      case Role::kDuration: return apply_duration(key, v, token, rule.aux);
+      case Role::kParentId: return apply_id_into(key, v, token, parent_id_, /*also_keep=*/true);
       case Role::kSpanName: {
-        Value v;
-        read_any(value, v);
         keep(key, v);
-        if (v.kind == ValueKind::kString && !v.text.empty() && rule->aux < span_name_rank_) {
+        if (v.kind == ValueKind::kString && !v.text.empty() && rule.aux < span_name_rank_) {
           span_name_ = v.text;
-          span_name_rank_ = rule->aux;
+          span_name_rank_ = rule.aux;
         }
         return;
       }
       case Role::kError: {
-        Value v;
-        read_any(value, v);
         keep(key, v);
         bool present = !(v.kind == ValueKind::kNull || (v.kind == ValueKind::kBool && !v.boolean) ||
                          (v.kind == ValueKind::kString && v.text.empty()));
@@ -423,60 +452,53 @@ class JsonlLogsLoader final : public Loader {
     }
   }
 
+  static bool is_number(const Value& v) { return v.kind == ValueKind::kInt || v.kind == ValueKind::kDouble; }
+
   // Epoch numbers by magnitude, exactly from their text; ISO strings; numeric strings.
   // A time that cannot be read stays a field, so nothing is lost.
-  void read_time(std::string_view key, od::value& value) {
-    od::json_type type;
-    check(value.type().get(type), "expected a JSON value");
-    if (type == od::json_type::number) {
-      if (std::optional<int64_t> ns = epoch_text_to_ns(token_of(value))) {
+  void apply_time(std::string_view key, const Value& v, std::string_view token) {
+    if (log_.time_ns != 0) return keep(key, v);  // a key written twice: the first wins
+    if (is_number(v)) {
+      if (std::optional<int64_t> ns = epoch_text_to_ns(token)) {
         log_.time_ns = *ns;
         return;
       }
-    } else if (type == od::json_type::string) {
-      std::string_view s;
-      check(value.get_string().get(s), "expected a string");
-      std::optional<int64_t> ns = parse_timestamp_ns(s);
-      if (!ns && looks_numeric(s)) ns = epoch_text_to_ns(s);
+    } else if (v.kind == ValueKind::kString) {
+      std::optional<int64_t> ns = parse_timestamp_ns(v.text);
+      if (!ns && looks_numeric(v.text)) ns = epoch_text_to_ns(v.text);
       if (ns) {
         log_.time_ns = *ns;
         return;
       }
-      return keep(key, Value::of_string(s));
     }
-    keep(key, value);
+    keep(key, v);
   }
 
   // Names ("warning", "INFO+2") or numbers on the file's scale; level_text as written.
-  void read_level(std::string_view key, od::value& value) {
-    od::json_type type;
-    check(value.type().get(type), "expected a JSON value");
-    if (type == od::json_type::string) {
-      std::string_view s;
-      check(value.get_string().get(s), "expected a string");
-      log_.level_text = s;
-      log_.severity = severity_from_text(s);
+  void apply_level(std::string_view key, const Value& v, std::string_view token) {
+    if (!log_.level_text.empty()) return keep(key, v);  // a key written twice: the first wins
+    if (v.kind == ValueKind::kString) {
+      log_.level_text = v.text;
+      log_.severity = severity_from_text(v.text);
       int64_t n = 0;
-      if (log_.severity == kSeverityUnknown && looks_numeric(s)) {
-        std::optional<int64_t> whole = decimal_to_ns(s, 1);
+      if (log_.severity == kSeverityUnknown && looks_numeric(v.text)) {
+        std::optional<int64_t> whole = decimal_to_ns(v.text, 1);
         if (whole) n = *whole;
         log_.severity = severity_from_number(n, profile_.numeric_levels);
       }
       return;
     }
-    if (type == od::json_type::number) {
-      log_.level_text = token_of(value);
-      std::optional<int64_t> n = decimal_to_ns(log_.level_text, 1);
+    if (is_number(v)) {
+      log_.level_text = token;
+      std::optional<int64_t> n = decimal_to_ns(token, 1);
       log_.severity = n ? severity_from_number(*n, profile_.numeric_levels) : kSeverityUnknown;
       return;
     }
-    keep(key, value);
+    keep(key, v);
   }
 
-  void read_message(od::value& value) {
-    std::string_view token = token_of(value);  // before read_any consumes the value
-    Value v;
-    read_any(value, v);
+  void apply_message(std::string_view key, const Value& v, std::string_view token) {
+    if (!log_.message.empty()) return keep(key, v);  // a key written twice: the first wins
     switch (v.kind) {
       case ValueKind::kString:
       case ValueKind::kRawJson: log_.message = v.text; break;
@@ -487,9 +509,7 @@ class JsonlLogsLoader final : public Loader {
 
   // The first string under one of the role's keys fills it; later ones, and non-strings,
   // stay fields.
-  void read_string_into(std::string_view key, od::value& value, std::string_view& slot) {
-    Value v;
-    read_any(value, v);
+  void apply_string_into(std::string_view key, const Value& v, std::string_view& slot) {
     if (v.kind == ValueKind::kString && slot.empty()) slot = v.text;
     else keep(key, v);
   }
@@ -497,23 +517,18 @@ class JsonlLogsLoader final : public Loader {
   // Ids may be numbers (Datadog-style 64-bit ids): their text is the id.
   // The first string or integer id fills `slot`; anything else stays a field. A parent
   // id is also kept as a field: log records have no place for it.
-  void read_id_into(std::string_view key, od::value& value, std::string_view& slot, bool also_keep = false) {
-    std::string_view token = token_of(value);
-    Value v;
-    read_any(value, v);
+  void apply_id_into(std::string_view key, const Value& v, std::string_view token, std::string_view& slot,
+                     bool also_keep = false) {
     bool taken = slot.empty() && (v.kind == ValueKind::kString || v.kind == ValueKind::kInt);
     if (taken) slot = v.kind == ValueKind::kString ? v.text : token;
     if (!taken || also_keep) keep(key, v);
   }
 
-  void read_duration(std::string_view key, od::value& value, int64_t unit_ns) {
-    std::string_view token = token_of(value);
-    Value v;
-    read_any(value, v);
+  void apply_duration(std::string_view key, const Value& v, std::string_view token, int64_t unit_ns) {
     keep(key, v);
     if (has_duration_) return;
     std::optional<int64_t> ns;
-    if (v.kind == ValueKind::kInt || v.kind == ValueKind::kDouble) ns = decimal_to_ns(token, unit_ns);
+    if (is_number(v)) ns = decimal_to_ns(token, unit_ns);
     else if (v.kind == ValueKind::kString) {
       ns = parse_duration_ns(v.text);
       if (!ns && looks_numeric(v.text)) ns = decimal_to_ns(v.text, unit_ns);
@@ -522,6 +537,34 @@ class JsonlLogsLoader final : public Loader {
       has_duration_ = true;
       duration_ns_ = *ns;
     }
+  }
+
+  // The general path's readers for the nested loguru record, on simdjson values.
+  void read_time(std::string_view key, od::value& value) {
+    std::string_view token = token_of(value);
+    Value v;
+    read_any(value, v);
+    apply_time(key, v, token);
+  }
+
+  void read_level(std::string_view key, od::value& value) {
+    std::string_view token = token_of(value);
+    Value v;
+    read_any(value, v);
+    apply_level(key, v, token);
+  }
+
+  void read_message(od::value& value) {
+    std::string_view token = token_of(value);
+    Value v;
+    read_any(value, v);
+    apply_message("message", v, token);
+  }
+
+  void read_string_into(std::string_view key, od::value& value, std::string_view& slot) {
+    Value v;
+    read_any(value, v);
+    apply_string_into(key, v, slot);
   }
 
   // loguru serialize=True: {"text": ..., "record": {"message", "level": {"name", "no"},

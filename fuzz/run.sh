@@ -26,6 +26,11 @@ for target in "$build"/fuzz/fuzz_*; do
   seeds=("$root/samples")
   [[ -d $root/fuzz/regressions ]] && seeds+=("$root/fuzz/regressions")
   [[ $name == fuzz_parsers ]] && seeds=("$root/fuzz/parser_seeds")
+  if [[ $name == fuzz_flat_json ]]; then  # one JSON line per seed
+    seeds=("$root/fuzz/out/$name/line_seeds")
+    mkdir -p "${seeds[0]}"
+    cat "$root"/samples/*.jsonl | head -500 | split -l 1 - "${seeds[0]}/line."
+  fi
   echo "fuzz: $name for ${seconds}s" >&2
   (cd "$root/fuzz/out/$name" && "$target" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
     -max_len=65536 "$corpus" "${seeds[@]}" > log.txt 2>&1) || { status=1; echo "fuzz: $name FOUND A PROBLEM (fuzz/out/$name/log.txt)" >&2; }

@@ -1,0 +1,143 @@
+// The JSON-lines fast path (formats/flat_json_line.h): what it accepts it reads exactly
+// as simdjson does; everything else it declines, for the general path to read or refuse.
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "fuzz/flat_json_reference.h"
+#include "support/run_trace.h"
+
+using trace::flat_json_reference::disagreement;
+using trace::flat_json_reference::with_scanner;
+using trace::flat_json_reference::with_simdjson;
+
+TEST_CASE("flat json: a compact log line is read field by field, numbers with their text", "[flat-json]") {
+  std::string line = R"({"ts":"2025-01-15T08:00:01Z","level":"info","n":42,"d":812.5,"ok":true,"x":null,"neg":-3})";
+  CHECK(with_scanner(line) ==
+        "ts|4|2025-01-15T08:00:01Z|\n"
+        "level|4|info|\n"
+        "n|2|42|42\n"
+        "d|3|4089640000000000|812.5\n"
+        "ok|1|true|true\n"
+        "x|0||null\n"
+        "neg|2|-3|-3\n");
+  CHECK(disagreement(line).empty());
+}
+
+TEST_CASE("flat json: JSON whitespace anywhere between tokens is accepted", "[flat-json]") {
+  std::string line = " {\t\"a\" : 1 ,\r\"b\":\"x\"  }  ";
+  CHECK(with_scanner(line) == "a|2|1|1\nb|4|x|\n");
+  CHECK(with_scanner("{}") == "");
+  CHECK(with_scanner("{ }") == "");
+}
+
+TEST_CASE("flat json: lines it leaves to simdjson", "[flat-json]") {
+  for (std::string line : {
+           R"({"a":{"b":1}})",                  // nested object
+           R"({"a":[1,2]})",                    // array
+           R"({"a":"say \"hi\""})",             // escape in a value
+           R"({"a\u0062":1})",                  // escape in a key
+           "{\"a\":\"tab\there\"}",             // raw control character
+           R"({"a":-0})",                       // negative zero
+           R"({"a":1234567890123456789})",      // 19 digits: may not fit int64
+           R"({"a":1e400})",                    // out of double range
+           R"({"a":1e-320})",                   // subnormal
+           R"({"a":01})",                       // leading zero
+           R"({"a":1.})",                       // no fraction digits
+           R"({"a":.5})",                       // no integer digits
+           R"({"a":tru})",                      // bad literal
+           R"({"a":truex})",                    // literal run-on
+           R"({"a":1,})",                       // trailing comma
+           R"({"a" 1})",                        // missing colon
+           R"({"a":1} x)",                      // content after the object
+           R"({"a":1)",                         // unterminated object
+           R"({"a":"unterminated)",             // unterminated string
+           "{\"a\":\"\xC3\x28\"}",              // invalid UTF-8
+           R"([1,2])",                          // not an object
+           "{\"a\":1}\f",                       // form feed is not JSON whitespace
+       }) {
+    INFO(line);
+    CHECK(with_scanner(line) == "declined");
+  }
+}
+
+TEST_CASE("flat json: valid UTF-8 in strings is accepted and kept as is", "[flat-json]") {
+  std::string line = "{\"msg\":\"caf\xC3\xA9 \xE2\x9C\x93\"}";
+  CHECK(with_scanner(line) == "msg|4|caf\xC3\xA9 \xE2\x9C\x93|\n");
+  CHECK(disagreement(line).empty());
+}
+
+TEST_CASE("flat json: a line not followed by a sentinel byte is declined", "[flat-json]") {
+  std::string buffer = R"({"a":1}})";
+  std::string_view line(buffer.data(), buffer.size() - 1);  // followed by '}'
+  bool called = false;
+  CHECK_FALSE(trace::formats::scan_flat_object(line, [&](auto, auto&, auto) { called = true; }));
+  CHECK_FALSE(called);
+}
+
+TEST_CASE("flat json: numbers of every shape read as simdjson reads them", "[flat-json]") {
+  std::vector<std::string> numbers = {"0", "7", "-7", "123456789012345678", "-123456789012345678", "0.1", "0.5",
+                                      "812.5", "-812.25", "1.7976931348623157e308", "2.2250738585072014e-308",
+                                      "123456789012345.6", "1234567890123456.7", "0.000000000000000000001",
+                                      "3.141592653589793", "9007199254740993.0", "1e22", "1e23", "1E+2", "5e-1",
+                                      "100000000000000000000000.5", "0.30000000000000004"};
+  std::mt19937_64 random(20261126);
+  for (int i = 0; i < 2000; ++i) {
+    std::string n = std::to_string(random() % 100000000000ULL);
+    size_t dot = random() % (n.size() + 1);
+    if (dot > 0 && dot < n.size()) n.insert(dot, ".");
+    if (random() % 2) n = "-" + n;
+    if (random() % 4 == 0) n += "e" + std::to_string(static_cast<int>(random() % 40) - 20);
+    numbers.push_back(n);
+  }
+  size_t accepted = 0;
+  for (const std::string& n : numbers) {
+    std::string line = "{\"v\":" + n + "}";
+    INFO(line);
+    CHECK(disagreement(line).empty());
+    if (with_scanner(line) != "declined") ++accepted;
+  }
+  CHECK(accepted > numbers.size() * 9 / 10);  // the fast path is the usual path
+}
+
+TEST_CASE("flat json: random flat lines and their mutations agree with simdjson", "[flat-json]") {
+  std::mt19937_64 random(42);
+  const std::vector<std::string> pieces = {"\"a\"", "\"key_1\"", ":", ",", "{", "}", "1", "-2.5", "true", "null",
+                                           "\"v\"", " ", "\"\xC3\xA9\"", "\"\\n\"", "[", "]", "\"", "0", "e5", "\t"};
+  size_t accepted = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string line = "{";
+    int fields = static_cast<int>(random() % 6);
+    for (int f = 0; f < fields; ++f) {
+      if (f > 0) line += ",";
+      line += "\"k" + std::to_string(f) + "\":";
+      line += pieces[6 + random() % 7];
+    }
+    line += "}";
+    // Mutate a third of them: a piece inserted at a random place.
+    if (random() % 3 == 0) line.insert(random() % (line.size() + 1), pieces[random() % pieces.size()]);
+    INFO(line);
+    CHECK(disagreement(line).empty());
+    if (with_scanner(line) != "declined") ++accepted;
+  }
+  CHECK(accepted > 2000);
+}
+
+TEST_CASE("flat json: every line the scanner accepts, simdjson accepts too", "[flat-json]") {
+  CHECK(with_simdjson(R"({"a":1,"b":"x"})") == "a|2|1|1\nb|4|x|\n");
+  CHECK(with_simdjson(R"({"a":{"b":1}})") == "not flat");
+}
+
+TEST_CASE("jsonl: a decimal with 20+ integer digits is read correctly on both paths", "[flat-json][jsonl]") {
+  // simdjson 3.0.1's get_number() reads it as 0; an escape sends the line to simdjson.
+  for (std::string line : {R"({"msg":"x","big":100000000000000000000000.5})",
+                           R"({"msg":"say \"x\"","big":100000000000000000000000.5})"}) {
+    INFO(line);
+    auto result = trace::testing::run_trace("grep --json '' -", line + "\n");
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("\"big\":1.0000000000000001e+23}") != std::string::npos);
+  }
+}
