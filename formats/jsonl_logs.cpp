@@ -464,7 +464,7 @@ class JsonlLogsLoader final : public Loader {
         return;
       }
     } else if (v.kind == ValueKind::kString) {
-      std::optional<int64_t> ns = parse_timestamp_ns(v.text);
+      std::optional<int64_t> ns = timestamps_.parse(v.text);
       if (!ns && looks_numeric(v.text)) ns = epoch_text_to_ns(v.text);
       if (ns) {
         log_.time_ns = *ns;
@@ -663,6 +663,7 @@ class JsonlLogsLoader final : public Loader {
 
   JsonlKeyProfile profile_;
   KeyTable keys_;
+  TimestampParser timestamps_;
 
   // Reused for every line: no allocation per line once the vector has grown.
   od::document doc_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace trace {
@@ -132,11 +133,11 @@ std::optional<int64_t> scale_decimal(const Decimal& d, int64_t unit_ns) {
 
 }  // namespace
 
-std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS is 19 bytes; everything after is optional. Straight-line digit
-  // reads: a JSONL loader calls this once per line.
-  if (text.size() < 19) return std::nullopt;
-  const char* p = text.data();
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SS" (the first 19 bytes of `p`) as seconds since the epoch in the
+// timestamp's own zone, or nullopt. Straight-line digit reads.
+std::optional<int64_t> civil_seconds(const char* p) {
   const int century = two_digits(p), year_of_century = two_digits(p + 2);
   const int month = two_digits(p + 5), day = two_digits(p + 8);
   const int hour = two_digits(p + 11), minute = two_digits(p + 14), second = two_digits(p + 17);
@@ -146,7 +147,13 @@ std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
   const int year = century * 100 + year_of_century;
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
   if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  // Years 0000-9999 keep seconds far inside int64.
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
 
+// What follows the 19 bytes: fraction and zone, then the ns since the epoch.
+std::optional<int64_t> finish_timestamp(std::string_view text, int64_t seconds) {
+  const char* p = text.data();
   size_t pos = 19;
   int64_t fraction_ns = 0;
   if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
@@ -182,8 +189,7 @@ std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
 
-  // Years 0000-9999 keep seconds far inside int64; only the ns product can overflow.
-  int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  seconds -= offset_seconds;
   if (seconds < 0 && fraction_ns > 0) {
     // Keep both parts negative so the product cannot overflow where the sum does not.
     seconds += 1;
@@ -193,6 +199,27 @@ std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
   if (__builtin_mul_overflow(seconds, kNsPerSecond, &ns) || __builtin_add_overflow(ns, fraction_ns, &ns))
     return std::nullopt;
   return ns;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_timestamp_ns(std::string_view text) {
+  if (text.size() < 19) return std::nullopt;
+  std::optional<int64_t> seconds = civil_seconds(text.data());
+  if (!seconds) return std::nullopt;
+  return finish_timestamp(text, *seconds);
+}
+
+std::optional<int64_t> TimestampParser::parse(std::string_view text) {
+  if (text.size() < 19) return std::nullopt;
+  if (!valid_ || std::memcmp(text.data(), prefix_, sizeof prefix_) != 0) {
+    std::optional<int64_t> seconds = civil_seconds(text.data());
+    if (!seconds) return std::nullopt;
+    std::memcpy(prefix_, text.data(), sizeof prefix_);
+    prefix_seconds_ = *seconds;
+    valid_ = true;
+  }
+  return finish_timestamp(text, prefix_seconds_);
 }
 
 int64_t epoch_number_to_ns(double value) {

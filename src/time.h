@@ -25,6 +25,19 @@ inline constexpr int64_t kNsPerSecond = 1'000'000'000;
 // without a time, trailing bytes, or outside the int64 ns range).
 std::optional<int64_t> parse_timestamp_ns(std::string_view text);
 
+// parse_timestamp_ns for a stream of timestamps, such as one per log line: consecutive
+// lines mostly share their date and time to the second, so when the first 19 bytes
+// repeat only the fraction and zone are read again. Same results, same rules.
+class TimestampParser {
+ public:
+  std::optional<int64_t> parse(std::string_view text);
+
+ private:
+  char prefix_[19] = {};
+  int64_t prefix_seconds_ = 0;
+  bool valid_ = false;
+};
+
 // An epoch number of unknown unit, decided by magnitude: < 1e11 seconds, < 1e14
 // milliseconds, < 1e17 microseconds, otherwise nanoseconds. Saturates at the int64 range;
 // NaN gives 0. Exact only as far as the double is: prefer epoch_text_to_ns when the

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "src/time.h"
 
@@ -226,4 +228,24 @@ TEST_CASE("time: seconds_to_ns rounds to the nearest ns", "[time]") {
   CHECK(seconds_to_ns(std::nan("")) == 0);
   CHECK(seconds_to_ns(1e12) == std::numeric_limits<int64_t>::max());
   CHECK(seconds_to_ns(-1e12) == std::numeric_limits<int64_t>::min());
+}
+
+TEST_CASE("time: a TimestampParser gives parse_timestamp_ns's answer for a stream of timestamps", "[time]") {
+  // Repeated prefixes with other fractions and zones, a bad one after a good prefix,
+  // and a new prefix after a bad one.
+  const std::vector<std::string> stream = {
+      "2025-01-15T08:00:01.025615Z", "2025-01-15T08:00:01.5Z",    "2025-01-15T08:00:01+02:00",
+      "2025-01-15T08:00:01",         "2025-01-15T08:00:01.Z",     "2025-01-15T08:00:01.9x",
+      "2025-01-15T08:00:02.000001Z", "2025-02-30T08:00:02Z",      "2025-01-15T08:00:02-05:30",
+      "1969-12-31T23:59:59.5Z",      "1969-12-31T23:59:59.5Z",    "2025-01-15 08:00:01,123",
+      "short",                       "2025-01-15T08:00:01.025615Z"};
+  trace::TimestampParser parser;
+  for (const std::string& text : stream) {
+    INFO(text);
+    CHECK(parser.parse(text) == trace::parse_timestamp_ns(text));
+  }
+  trace::TimestampParser again;
+  CHECK(again.parse("2025-01-15T08:00:01.5Z") == 1736928001500000000);
+  CHECK(again.parse("2025-01-15T08:00:01.5+01:00") == 1736924401500000000);
+  CHECK(again.parse("2025-01-15T08:00:01.5Q") == std::nullopt);
 }
