@@ -91,7 +91,10 @@ ChromeEventScanner::ChromeEventScanner(std::string_view text) : text_(text) {
 }
 
 std::optional<int64_t> ChromeEventScanner::base_ns() const {
-  return base_time_ns_ ? base_time_ns_ : beginning_of_time_ns_;
+  if (base_time_ns_) return base_time_ns_;
+  if (beginning_of_time_ns_) return beginning_of_time_ns_;
+  if (epoch_clock_) return 0;
+  return std::nullopt;
 }
 
 bool ChromeEventScanner::next(std::string_view& event) {
@@ -169,6 +172,7 @@ bool ChromeEventScanner::walk_members(bool after_member) {
 std::string_view ChromeEventScanner::producer() const {
   if (beginning_of_time_ns_) return "clang -ftime-trace";
   if (base_time_ns_) return "PyTorch profiler (Kineto)";
+  if (epoch_clock_) return "trace convert";
   return {};
 }
 
@@ -183,6 +187,8 @@ void ChromeEventScanner::read_member(std::string_view key, size_t value, size_t 
     int64_t ns = 0;
     if (!parse_micros(token, ns)) throw DocumentError(value, "expected beginningOfTime as a number");
     beginning_of_time_ns_ = ns;
+  } else if (key == "clockDomain") {
+    epoch_clock_ = token == "unix_epoch";
   }
 }
 

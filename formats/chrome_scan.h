@@ -24,12 +24,13 @@ class ChromeEventScanner {
   bool next(std::string_view& event);
 
   // The epoch time in ns that event timestamps count from, when the file says:
-  // baseTimeNanoseconds (PyTorch Kineto) or beginningOfTime (epoch µs, clang -ftime-trace).
+  // baseTimeNanoseconds (PyTorch Kineto), beginningOfTime (epoch µs, clang -ftime-trace),
+  // or 0 for "clockDomain":"unix_epoch" (ts are epoch µs, as trace convert writes them).
   // Complete only once next() has returned false: these keys may follow the events.
   std::optional<int64_t> base_ns() const;
 
   // Who wrote the file, by the clock key only one producer writes: "clang -ftime-trace",
-  // "PyTorch profiler (Kineto)", or empty.
+  // "PyTorch profiler (Kineto)", "trace convert", or empty.
   std::string_view producer() const;
 
  private:
@@ -48,6 +49,7 @@ class ChromeEventScanner {
   State state_ = State::kEvents;
   std::optional<int64_t> base_time_ns_;
   std::optional<int64_t> beginning_of_time_ns_;
+  bool epoch_clock_ = false;
 };
 
 // Converts a JSON number of microseconds to ns exactly from its decimal text ("1234.5678"

@@ -9,6 +9,7 @@
 #include "formats/otlp_traces.h"
 #include "formats/span_collector.h"
 #include "formats/stage_events.h"
+#include "formats/trace_jsonl.h"
 #include "formats/zipkin.h"
 
 namespace trace::formats {
@@ -28,6 +29,8 @@ constexpr FormatSpec kFormats[] = {
     {"stage-events", "Stageflow event stream (stage.*, pipeline.*, tool.* events, one per line)", sniff_stage_events, make_stage_events_loader, false},
     {"span-collector", "TraceCollector.save_trace() JSON (spans with span_id and parent_id, log_event events)", sniff_span_collector, make_span_collector_loader, false},
     {"exec-summary", "ExecutionTracker execution summaries (nested stages with durations; a file or JSON lines)", sniff_exec_summary, make_exec_summary_loader, false},
+    {"trace-jsonl", "trace's own JSON-lines records (trace convert --to jsonl, trace grep --format jsonl)",
+     sniff_trace_jsonl, make_trace_jsonl_loader, true},
     {"jsonl", "JSON-lines logs (pino, bunyan, structlog, slog, logrus, zap, python-json-logger...)",
      sniff_jsonl_logs, make_jsonl_logs_loader, true},
 };

@@ -1,12 +1,16 @@
 #include "src/output/record_printer.h"
 
 #include <iterator>
+#include <optional>
+#include <span>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "src/output/json_writer.h"
 #include "src/output/stdout_writer.h"
 #include "src/output/units.h"
+#include "src/record_names.h"
 #include "src/severity.h"
 
 namespace trace::output {
@@ -83,6 +87,8 @@ void append_short_id(std::string_view key, std::string_view id, std::string& out
   append_one_line(id.substr(0, 8), out);
 }
 
+}  // namespace
+
 void append_json_value(const Value& value, std::string& out) {
   switch (value.kind) {
     case ValueKind::kNull: out += "null"; break;
@@ -113,6 +119,8 @@ void append_json_attrs(Attrs attrs, std::string& out) {
   out += '}';
 }
 
+namespace {
+
 void append_json_text_or_null(std::string_view text, std::string& out) {
   if (text.empty()) out += "null";
   else append_json_string(text, out);
@@ -126,13 +134,45 @@ void append_json_source(const SourceRef& src, std::string_view file, std::string
   else append_json_number(static_cast<int64_t>(src.line), out);
 }
 
-std::string_view status_name(Status status) {
-  switch (status) {
-    case Status::kOk: return "ok";
-    case Status::kError: return "error";
-    case Status::kUnset: break;
+// The keys RecordColumns::kTable adds after attrs, null or empty where the record has
+// nothing. The names are the ones formats/trace_jsonl.cpp reads back.
+void append_table_columns(std::optional<int64_t> end_ns, std::string_view status_message, std::string_view span_kind,
+                          std::string_view logger, Attrs resource, std::span<const SpanEvent> events, uint8_t flags,
+                          std::string& out) {
+  out += ",\"end_ns\":";
+  if (end_ns) append_json_number(*end_ns, out);
+  else out += "null";
+  out += ",\"status_message\":";
+  append_json_text_or_null(status_message, out);
+  out += ",\"span_kind\":";
+  append_json_text_or_null(span_kind, out);
+  out += ",\"logger\":";
+  append_json_text_or_null(logger, out);
+  out += ",\"resource\":";
+  append_json_attrs(resource, out);
+  out += ",\"events\":[";
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"time_ns\":";
+    append_json_number(events[i].time_ns, out);
+    out += ",\"name\":";
+    append_json_string(events[i].name, out);
+    out += ",\"attrs\":";
+    append_json_attrs(events[i].attrs, out);
+    out += '}';
   }
-  return "unset";
+  out += "],\"flags\":[";
+  bool first = true;
+  for (auto [flag, name] : {std::pair{kSpanStartUnknown, "start_unknown"}, std::pair{kSpanIncomplete, "incomplete"},
+                            std::pair{kSpanClockRelative, "relative_clock"}, std::pair{kSpanInstant, "instant"}}) {
+    if (!(flags & flag)) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += name;
+    out += '"';
+  }
+  out += ']';
 }
 
 }  // namespace
@@ -198,10 +238,13 @@ void append_record_text(const LogRecord& log, std::string& out) {
   append_attrs_text(log.fields, out);
 }
 
-void append_record_json(const Span& span, std::string_view file, std::string& out) {
+void append_record_json(const Span& span, std::string_view file, std::string& out, RecordColumns columns) {
+  // The table keeps a start laid out for a span that had none (flags says so), for the
+  // line to hold the whole record.
+  bool known_start = !(span.flags & kSpanStartUnknown) || (columns == RecordColumns::kTable && span.start_ns != 0);
   out += "{\"kind\":\"span\",\"time_ns\":";
-  if (span.flags & kSpanStartUnknown) out += "null";
-  else append_json_number(span.start_ns, out);
+  if (known_start) append_json_number(span.start_ns, out);
+  else out += "null";
   out += ",\"duration_ns\":";
   if (span.has_duration()) append_json_number(span.duration_ns, out);
   else out += "null";
@@ -223,10 +266,15 @@ void append_record_json(const Span& span, std::string_view file, std::string& ou
   append_json_source(span.src, file, out);
   out += ",\"attrs\":";
   append_json_attrs(span.attrs, out);
+  if (columns == RecordColumns::kTable) {
+    bool has_end = span.has_duration() && known_start;
+    append_table_columns(has_end ? std::optional<int64_t>(span.end_ns()) : std::nullopt, span.status_message,
+                         span_kind_name(span.kind), {}, span.resource_attrs, span.events, span.flags, out);
+  }
   out += '}';
 }
 
-void append_record_json(const LogRecord& log, std::string_view file, std::string& out) {
+void append_record_json(const LogRecord& log, std::string_view file, std::string& out, RecordColumns columns) {
   out += "{\"kind\":\"log\",\"time_ns\":";
   if (log.time_ns == 0) out += "null";
   else append_json_number(log.time_ns, out);
@@ -248,6 +296,8 @@ void append_record_json(const LogRecord& log, std::string_view file, std::string
   append_json_source(log.src, file, out);
   out += ",\"attrs\":";
   append_json_attrs(log.fields, out);
+  if (columns == RecordColumns::kTable)
+    append_table_columns(std::nullopt, {}, {}, log.logger, log.resource_attrs, {}, 0, out);
   out += '}';
 }
 

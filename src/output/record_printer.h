@@ -128,12 +128,27 @@ class RecordPrinter final : public RecordSink {
 void append_record_text(const Span& span, std::string& out);
 void append_record_text(const LogRecord& log, std::string& out);
 
+// Which keys append_record_json writes.
+enum class RecordColumns : uint8_t {
+  kGrep,   // trace grep's
+  kTable,  // trace convert --to jsonl's: grep's, then the rest of the model (trace-convert(1))
+};
+
 // One JSON object, keys in this order: kind ("span"/"log"), time_ns, duration_ns, name,
 // message, level, severity, service, trace_id, span_id, parent_id, status, file, line,
 // attrs (an object of the record's own attributes; first of duplicate keys wins). null
-// for what the record does not have.
-void append_record_json(const Span& span, std::string_view file, std::string& out);
-void append_record_json(const LogRecord& log, std::string_view file, std::string& out);
+// for what the record does not have. kTable adds end_ns, status_message, span_kind,
+// logger, resource (an object), events (an array of {time_ns, name, attrs}) and flags
+// (an array of names), so that the line holds the whole record.
+void append_record_json(const Span& span, std::string_view file, std::string& out,
+                        RecordColumns columns = RecordColumns::kGrep);
+void append_record_json(const LogRecord& log, std::string_view file, std::string& out,
+                        RecordColumns columns = RecordColumns::kGrep);
+
+// A value as JSON (raw JSON minified; NaN and infinities as null), and attributes as one
+// JSON object, the first of duplicate keys winning.
+void append_json_value(const Value& value, std::string& out);
+void append_json_attrs(Attrs attrs, std::string& out);
 
 // JSON text without the whitespace between tokens.
 void append_minified_json(std::string_view json, std::string& out);

@@ -71,7 +71,7 @@ TEST_CASE("completions: every subcommand and long option is in every shell's scr
 
 TEST_CASE("completions: bash completes subcommands, options, choices and files", "[e2e][completions]") {
   CHECK(bash_complete("trace di") == "diff\n");
-  CHECK(bash_complete("trace c") == "check\ncompletions\ncost\n");
+  CHECK(bash_complete("trace c") == "check\ncompletions\nconvert\ncost\n");
   CHECK(bash_complete("trace diff --thr") == "--threshold\n");
   CHECK(bash_complete("trace stats --format ''") == "csv\njson\njsonl\nmd\ntable\n");
   CHECK(bash_complete("trace completions ''") == "bash\nfish\nzsh\n");
