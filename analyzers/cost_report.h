@@ -78,6 +78,8 @@ class CostReport : public RecordSink {
   using Map = std::unordered_map<std::string, V, KeyHash, std::equal_to<>>;
 
  private:
+  friend class CostReportState;  // partial results write and read the state below
+
   template <class R>
   void add_record(const R& record, Attrs attrs, Attrs resource, bool is_span);
   ModelStats& model(std::string_view name);

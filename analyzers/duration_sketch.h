@@ -39,6 +39,8 @@ class DurationSketch {
   size_t memory_bytes() const { return bins_.capacity() * sizeof(uint64_t); }
 
  private:
+  friend class LatencyStatsState;  // partial results write and read the bins
+
   void grow_to(int32_t bin);
 
   uint64_t zeros_ = 0;          // durations of 0 ns (log has no bin for them)

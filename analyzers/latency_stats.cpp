@@ -98,9 +98,33 @@ StatsSortKey parse_stats_sort_key(std::string_view text) {
 // enough to switch in time, rarely enough that the shared counter costs nothing.
 constexpr uint64_t kPublishEvery = 4096;
 
-LatencyStats::LatencyStats(GroupKeySpec group_by, std::shared_ptr<ExactBudget> budget)
-    : key_builder_(std::move(group_by)), budget_(std::move(budget)) {
+LatencyStats::LatencyStats(GroupKeySpec group_by, std::shared_ptr<ExactBudget> budget, size_t max_groups)
+    : key_builder_(std::move(group_by)), max_groups_(max_groups), budget_(std::move(budget)) {
   if (budget_ && budget_->approx_from_start) approximate_ = true;
+  // "(other)" in every key part, encoded as GroupKeyBuilder encodes keys of several parts
+  // (one length byte each), so that the row shows "(other)" in every key column.
+  size_t parts = key_builder_.spec().parts.size();
+  if (parts <= 1) {
+    other_key_ = kOtherGroupValue;
+  } else {
+    for (size_t i = 0; i < parts; ++i) {
+      other_key_ += static_cast<char>(kOtherGroupValue.size());
+      other_key_ += kOtherGroupValue;
+    }
+  }
+}
+
+size_t LatencyStats::own_groups() const {
+  return groups_.size() - groups_.count(std::string_view(other_key_));
+}
+
+LatencyStats::Group& LatencyStats::group_for_new_key(std::string_view key) {
+  if (own_groups() >= max_groups_) {
+    capped_ = true;
+    key = other_key_;
+    if (auto it = groups_.find(key); it != groups_.end()) return it->second;
+  }
+  return groups_.emplace(std::string(key), Group{}).first->second;
 }
 
 void LatencyStats::publish_kept() {
@@ -133,12 +157,11 @@ Flow LatencyStats::on_span(const Span& span) {
   }
   std::string_view key = key_builder_.key(span);
   auto it = groups_.find(key);
-  if (it == groups_.end()) {
-    it = groups_.emplace(std::string(key), Group{}).first;
-    it->second.min = span.duration_ns;
-    it->second.max = span.duration_ns;
+  Group& g = it != groups_.end() ? it->second : group_for_new_key(key);
+  if (g.count == 0) {
+    g.min = span.duration_ns;
+    g.max = span.duration_ns;
   }
-  Group& g = it->second;
   ++g.count;
   if (approximate_) {
     g.sketch.add(span.duration_ns);
@@ -172,15 +195,24 @@ void LatencyStats::merge(LatencyStats& other) {
   }
   for (auto from = other.groups_.begin(); from != other.groups_.end();) {
     auto it = groups_.find(std::string_view(from->first));
-    if (it == groups_.end()) {
+    if (it != groups_.end()) {
+      add_into(it->second, from->second);
+      ++from;
+    } else if (own_groups() < max_groups_) {
       // A group new to this side moves over whole: key, durations and all.
       groups_.insert(other.groups_.extract(from++));
     } else {
-      add_into(it->second, from->second);
+      capped_ = true;
+      auto into = groups_.find(std::string_view(other_key_));
+      if (into == groups_.end())
+        groups_.emplace(other_key_, std::move(from->second));
+      else
+        add_into(into->second, from->second);
       ++from;
     }
   }
   other.groups_.clear();
+  capped_ = capped_ || std::exchange(other.capped_, false);
   incomplete_ += std::exchange(other.incomplete_, 0);
   instant_ += std::exchange(other.instant_, 0);
   without_duration_ += std::exchange(other.without_duration_, 0);
@@ -246,13 +278,22 @@ output::Table LatencyStats::finish(const LatencyStatsOptions& options) {
 
   table.meta.percentile_method = std::string(approximate_ ? kSketchPercentileMethod : kPercentileMethod);
   table.meta.approximate = approximate_;
-  if (approximate_)
-    table.meta.notes.push_back(
-        over_budget && !budget_->approx_from_start
-            ? fmt::format("percentiles are approximate (within 1%): {} durations passed the exact budget of {} "
-                          "(--exact-memory)",
-                          total_count, output::format_bytes(static_cast<int64_t>(budget_->limit_values * sizeof(int64_t))))
-            : std::string("percentiles are approximate (within 1%, --approx)"));
+  if (approximate_) {
+    if (budget_ && budget_->approx_from_start)
+      table.meta.notes.push_back("percentiles are approximate (within 1%, --approx)");
+    else if (over_budget)
+      table.meta.notes.push_back(fmt::format(
+          "percentiles are approximate (within 1%): {} durations passed the exact budget of {} (--exact-memory)",
+          total_count, output::format_bytes(static_cast<int64_t>(budget_->limit_values * sizeof(int64_t)))));
+    else
+      // Only a merge of partial results gets here: one of them came with sketches.
+      table.meta.notes.push_back(
+          "percentiles are approximate (within 1%): a partial result merged here had passed the exact budget "
+          "(--exact-memory) of the run that made it");
+  }
+  if (capped_)
+    table.meta.notes.push_back(fmt::format("more than {} distinct groups: the rest are counted as \"{}\"", max_groups_,
+                                           kOtherGroupValue));
   if (shown < summaries.size())
     table.meta.notes.push_back(fmt::format("showing the top {} of {} groups", shown,
                                            summaries.size()));

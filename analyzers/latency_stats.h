@@ -11,6 +11,12 @@
 // exact. The switch depends only on the total number of durations, never on how the input
 // was split, and a sketch's bins are integer counts, so approximate tables are identical
 // for any split too.
+//
+// One limit: past kMaxStatsGroups distinct groups (a span name holding an id, a
+// --group-by attribute with a value per request), spans of new groups count under one
+// "(other)" group and a note says so. Up to the limit the table is the same for any
+// split; past it, which groups were kept depends on the input order and on how the
+// input was split (threads, files, partial results), so only then may the rows differ.
 #pragma once
 
 #include <atomic>
@@ -52,6 +58,14 @@ struct ExactBudget {
   std::atomic<uint64_t> kept{0};  // published by workers in batches
 };
 
+// Distinct groups kept; spans of further groups count under "(other)". A million groups
+// of exact durations is well within the default memory budget; more is rarely a grouping
+// anyone can read.
+inline constexpr size_t kMaxStatsGroups = 1'000'000;
+
+// The group spans of new groups fall under past the limit; every key part reads so.
+inline constexpr std::string_view kOtherGroupValue = "(other)";
+
 struct LatencyStatsOptions {
   StatsSortKey sort = StatsSortKey::kTotal;  // where the time goes, first
   size_t top = 0;                            // keep the first N rows; 0 = all
@@ -60,7 +74,9 @@ struct LatencyStatsOptions {
 class LatencyStats : public RecordSink {
  public:
   // Without a budget every duration is kept (exact, whatever the memory).
-  explicit LatencyStats(GroupKeySpec group_by = GroupKeySpec::by_name(), std::shared_ptr<ExactBudget> budget = nullptr);
+  // `max_groups` is kMaxStatsGroups but for tests.
+  explicit LatencyStats(GroupKeySpec group_by = GroupKeySpec::by_name(), std::shared_ptr<ExactBudget> budget = nullptr,
+                        size_t max_groups = kMaxStatsGroups);
 
   // Counts a span with a known duration under its group. Not in the statistics, only
   // counted: instant markers (kSpanInstant), spans that never ended (kSpanIncomplete;
@@ -80,6 +96,7 @@ class LatencyStats : public RecordSink {
   output::Table finish(const LatencyStatsOptions& options);
 
   size_t group_count() const { return groups_.size(); }
+  bool capped() const { return capped_; }
   bool approximate() const { return approximate_; }
   uint64_t incomplete() const { return incomplete_; }
   uint64_t instant() const { return instant_; }
@@ -104,7 +121,13 @@ class LatencyStats : public RecordSink {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
+  // Partial results (latency_stats_state.h) read and write the state below.
+  friend class LatencyStatsState;
+
   static void add_into(Group& into, Group& from);
+  // Groups but "(other)": the limit counts these.
+  size_t own_groups() const;
+  Group& group_for_new_key(std::string_view key);
   void publish_kept();
   void switch_to_sketches();
 
@@ -113,6 +136,9 @@ class LatencyStats : public RecordSink {
   uint64_t incomplete_ = 0;
   uint64_t instant_ = 0;
   uint64_t without_duration_ = 0;
+  size_t max_groups_;
+  std::string other_key_;  // the key of "(other)" for this spec
+  bool capped_ = false;
   std::shared_ptr<ExactBudget> budget_;
   bool approximate_ = false;
   uint64_t unpublished_ = 0;  // durations kept since the last report to budget_

@@ -68,6 +68,8 @@ class PriceTable {
   const std::vector<std::string>& overrides() const { return overrides_; }
 
  private:
+  friend class CostReportState;  // a merge of partial results restores where prices came from
+
   void index();
   const ModelPrice* find_exact(std::string_view lower) const;
   const ModelPrice* find_versioned(std::string_view lower) const;

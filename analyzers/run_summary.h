@@ -104,6 +104,8 @@ class RunSummary : public RecordSink {
   };
 
  private:
+  friend class RunSummaryState;  // partial results write and read the state below
+
   // The log record just seen, so that the span a JSON-lines loader builds from the same
   // line is recognised (same file, offset and attribute storage) and counted once.
   struct LastLog {

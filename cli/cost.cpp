@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/cost_report.h"
+#include "analyzers/cost_report_state.h"
 #include "analyzers/price_table.h"
 #include "analyzers/record_key.h"
 #include "cli/command.h"
@@ -15,6 +16,7 @@
 #include "cli/print_report.h"
 #include "src/errors.h"
 #include "src/exit_codes.h"
+#include "src/output/output_file.h"
 #include "src/output/units.h"
 #include "src/time.h"
 
@@ -38,6 +40,7 @@ struct CostCliOptions {
   size_t top = 0;
   std::string section;
   bool show_prices = false;
+  bool partial = false;
 };
 
 // --show-prices: the table in force, for people to check and for --prices files to copy.
@@ -86,6 +89,12 @@ int run_cost(const CostCliOptions& options) {
   CostReport cost = formats::run_all<CostReport>(
       inputs, options.input.read_options(), [&] { return CostReport(prices, analysis); }, &read);
   report_skips(read);
+  if (options.partial) {
+    // The state, priced: --budget, --top and --section apply where the partials merge.
+    output::write_output(options.output.path,
+                         CostReportState::partial(cost, prices, read, fmt::format("trace {}", TRACE_VERSION)));
+    return kExitOk;
+  }
 
   output::Report report = cost_output(cost, prices, read, options.budget);
   double total = cost.total_cost_usd();
@@ -124,6 +133,9 @@ Command register_cost(CLI::App& parent) {
   app->add_option("--section", options->section,
                   "Print only this section: total, models, groups or unknown_models (csv prints models unless told)");
   app->add_flag("--show-prices", options->show_prices, "Print the price table in force (built-in plus --prices) and exit");
+  app->add_flag("--partial", options->partial,
+                "Write the mergeable state (JSON, one line; calls priced here) for 'trace merge' instead of the "
+                "report: run it on parts of the input, merge the parts");
   add_output_options(*app, options->output);
   app->footer(
       "Prices are list prices in USD per 1M tokens as of the date --show-prices prints; a call that\n"
@@ -135,6 +147,7 @@ Command register_cost(CLI::App& parent) {
       "  trace cost --group-by name,model --format md samples/app_logs.jsonl\n"
       "  trace cost --group-by user --json samples/llm_calls.jsonl\n"
       "  trace cost --show-prices\n"
+      "  trace cost --partial samples/llm_calls.jsonl | trace merge --budget 1 -\n"
       "  trace cost --budget 2.50 run.jsonl || echo 'over budget'");
   return {app, [options] { return run_cost(*options); }};
 }

@@ -1,12 +1,16 @@
 // trace stats: per-group latency percentiles, counts and error rates of spans.
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "analyzers/group_key.h"
 #include "analyzers/latency_stats.h"
+#include "analyzers/latency_stats_state.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/print_table.h"
 #include "src/exit_codes.h"
+#include "src/output/output_file.h"
 
 namespace trace::cli {
 
@@ -20,6 +24,7 @@ struct StatsOptions {
   size_t top = 0;
   bool approx = false;
   uint64_t exact_memory = ExactBudget::kDefaultBytes;
+  bool partial = false;
 };
 
 int run_stats(const StatsOptions& options) {
@@ -33,6 +38,12 @@ int run_stats(const StatsOptions& options) {
   LatencyStats stats = formats::run_all<LatencyStats>(
       inputs, options.input.read_options(), [&group_by, &budget] { return LatencyStats(group_by, budget); }, &report);
   report_skips(report);
+  if (options.partial) {
+    // The state, not the table: --sort and --top apply where the partials merge.
+    output::write_output(options.output.path,
+                         LatencyStatsState::partial(stats, options.approx, report, fmt::format("trace {}", TRACE_VERSION)));
+    return kExitOk;
+  }
 
   output::Table table = stats.finish(finish_options);
   table.meta.command = "stats";
@@ -60,6 +71,9 @@ Command register_stats(CLI::App& parent) {
                   "Memory for exact percentiles (8 bytes per duration); past it they come from the sketch "
                   "and the output says so (default 256MiB)")
       ->transform(CLI::AsSizeValue(false));
+  app->add_flag("--partial", options->partial,
+                "Write the mergeable state (JSON, one line) for 'trace merge' instead of the table: "
+                "run it on parts of the input, merge the parts");
   add_output_options(*app, options->output);
   app->footer(
       "Percentiles are exact: linear interpolation between closest ranks (R-7), rounded to the ns;\n"
@@ -68,7 +82,8 @@ Command register_stats(CLI::App& parent) {
       "  trace stats samples/otlp_traces.json\n"
       "  trace stats --group-by service,name --sort p99 samples/otlp_traces.jsonl\n"
       "  trace stats --group-by model --format csv samples/otlp_traces.json\n"
-      "  trace stats --group-by attr:stage --top 5 --json samples/app_logs.jsonl");
+      "  trace stats --group-by attr:stage --top 5 --json samples/app_logs.jsonl\n"
+      "  trace stats --partial samples/app_logs.jsonl | trace merge -");
   return {app, [options] { return run_stats(*options); }};
 }
 

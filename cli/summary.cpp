@@ -8,11 +8,13 @@
 
 #include "analyzers/record_key.h"
 #include "analyzers/run_summary.h"
+#include "analyzers/run_summary_state.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
 #include "cli/print_report.h"
 #include "src/errors.h"
 #include "src/exit_codes.h"
+#include "src/output/output_file.h"
 #include "src/time.h"
 
 namespace trace::cli {
@@ -32,6 +34,7 @@ struct SummaryCliOptions {
   std::string every;
   size_t top = 10;
   std::string section;
+  bool partial = false;
 };
 
 int64_t parse_every(const std::string& text) {
@@ -57,6 +60,12 @@ int run_summary(const SummaryCliOptions& options) {
   RunSummary summary = formats::run_all<RunSummary>(
       inputs, options.input.read_options(), [&analysis] { return RunSummary(analysis); }, &read);
   report_skips(read);
+  if (options.partial) {
+    // The state, not the report: --top and --section apply where the partials merge.
+    output::write_output(options.output.path,
+                         RunSummaryState::partial(summary, read, fmt::format("trace {}", TRACE_VERSION)));
+    return kExitOk;
+  }
 
   std::vector<InputFacts> facts;
   for (const formats::FileReport& file : read.files) facts.push_back({file.name, file.format, file.bytes});
@@ -84,6 +93,9 @@ Command register_summary(CLI::App& parent) {
   app->add_option("--section", options->section,
                   "Print only this section: files, levels, services, loggers, span_names, errors or groups "
                   "(csv prints files unless told)");
+  app->add_flag("--partial", options->partial,
+                "Write the mergeable state (JSON, one line) for 'trace merge' instead of the report: "
+                "run it on parts of the input, merge the parts");
   add_output_options(*app, options->output);
   app->footer(
       "FILE may be a directory (the *.json, *.jsonl, *.ndjson and *.log files in it, not in subfolders)\n"
@@ -94,7 +106,8 @@ Command register_summary(CLI::App& parent) {
       "  trace summary --every 30s samples/app_logs.jsonl\n"
       "  trace summary --group-by service,level --format md samples/pino.jsonl samples/otlp_logs.json\n"
       "  trace summary --json samples/\n"
-      "  trace summary --section errors --csv 'samples/*.jsonl'");
+      "  trace summary --section errors --csv 'samples/*.jsonl'\n"
+      "  trace summary --partial samples/pino.jsonl | trace merge --section errors -");
   return {app, [options] { return run_summary(*options); }};
 }
 
