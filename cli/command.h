@@ -19,6 +19,8 @@ Command register_grep(CLI::App& parent);
 Command register_top(CLI::App& parent);
 Command register_summary(CLI::App& parent);
 Command register_cost(CLI::App& parent);
+Command register_merge(CLI::App& parent);
+Command register_convert(CLI::App& parent);
 Command register_tree(CLI::App& parent);
 Command register_replay(CLI::App& parent);
 Command register_diff(CLI::App& parent);

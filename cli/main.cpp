@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
       "  trace grep --level error samples/app_logs.jsonl\n"
       "  trace summary samples/\n"
       "  trace cost samples/otlp_traces.json\n"
+      "  trace convert --to chrome samples/otlp_traces.json -o trace.json\n"
       "  trace tree --trace 8e1d samples/jaeger.json\n"
       "  trace report samples/otlp_traces.json -o report.html\n"
       "  trace check --budget samples/ci/budgets.toml samples/ci/regressed.jsonl\n"
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
       trace::cli::register_top(app),
       trace::cli::register_summary(app),
       trace::cli::register_cost(app),
+      trace::cli::register_merge(app),
+      trace::cli::register_convert(app),
       trace::cli::register_tree(app),
       trace::cli::register_replay(app),
       trace::cli::register_diff(app),

@@ -14,6 +14,10 @@ void fill_meta(output::TableMeta& meta, const formats::ReadReport& report) {
   meta.inputs.clear();
   for (const formats::FileReport& file : report.files) meta.inputs.push_back(file.name);
   meta.skipped = report.skipped();
+  meta.skipped_at.clear();
+  for (const formats::FileReport& file : report.files)
+    for (const std::string& where : file.first_skips)
+      if (meta.skipped_at.size() < formats::kMaxSkipsShown) meta.skipped_at.push_back(where);
   meta.spans = report.spans();
   meta.logs = report.logs();
   meta.records = meta.spans + meta.logs;

@@ -12,9 +12,11 @@
 
 #include <fmt/format.h>
 
+#include "formats/chrome_record_args.h"
 #include "formats/chrome_scan.h"
 #include "formats/json_util.h"
 #include "src/errors.h"
+#include "src/severity.h"
 
 namespace trace::formats {
 
@@ -201,10 +203,24 @@ class ChromeTraceLoader : public Loader {
     // rarely under 128 bytes, and reserved pages never touched cost nothing.
     items_.reserve(text.size() / 128);
 
+    skips_ = ctx.skips;
+
     // Pass 1: every event once, in file order: B/E pairing, metadata, one Item per span.
     ChromeEventScanner scanner(text);
     std::string_view event;
-    for (uint64_t index = 0; scanner.next(event); ++index) scan_event(ctx.parser, event, index);
+    for (uint64_t index = 0; next_event(scanner, event); ++index) {
+      if (skips_ == nullptr) {
+        scan_event(ctx.parser, event, index);
+        continue;
+      }
+      // Each event is a JSON text of its own, found by the scanner: a bad one is
+      // skipped alone under --lenient.
+      try {
+        scan_event(ctx.parser, event, index);
+      } catch (const DocumentError& e) {
+        skips_->skip(e.offset(), fmt::format("{} (the event was skipped)", e.what()));
+      }
+    }
     base_ns_ = scanner.base_ns();
     producer_ = scanner.producer();
 
@@ -221,13 +237,27 @@ class ChromeTraceLoader : public Loader {
  private:
   uint64_t offset_of(const char* p) const { return static_cast<uint64_t>(p - text_.data()); }
 
+  // The scanner's next event. Under --lenient, broken layout between events (a cut-off
+  // event, a missing comma) ends the array there: the events before it are kept.
+  bool next_event(ChromeEventScanner& scanner, std::string_view& event) {
+    if (skips_ == nullptr) return scanner.next(event);
+    try {
+      return scanner.next(event);
+    } catch (const DocumentError& e) {
+      skips_->skip(e.offset(), fmt::format("{} (the rest of the trace was skipped)", e.what()));
+      return false;
+    }
+  }
+
   od::document iterate(od::parser& parser, std::string_view event) {
     // The rest of the text (then its padding) pads the event.
     uint64_t offset = offset_of(event.data());
     size_t capacity = text_.size() - offset + simdjson::SIMDJSON_PADDING;
     od::document doc;
-    if (auto error = parser.iterate(event.data(), event.size(), capacity).get(doc))
-      throw DocumentError(offset, fmt::format("malformed event ({})", simdjson::error_message(error)));
+    if (auto error = parser.iterate(event.data(), event.size(), capacity).get(doc)) {
+      DocumentError located = iterate_error(event, "malformed event", error);
+      throw DocumentError(offset + located.offset(), located.what());
+    }
     return doc;
   }
 
@@ -263,11 +293,13 @@ class ChromeTraceLoader : public Loader {
     od::document doc = iterate(parser, event);
     od::object object;
     if (auto error = doc.get_object().get(object)) fail_at(doc, text_, "expected an event object", error);
+    uint32_t seen = 0;  // a key written twice: the first wins
     for (auto result : object) {
       od::field field;
       if (auto error = std::move(result).get(field)) fail_at(doc, text_, "malformed event", error);
       HeadField key = classify(field.key());
-      if (key == HeadField::kOther) continue;
+      if (key == HeadField::kOther || (seen >> static_cast<int>(key) & 1u)) continue;
+      seen |= 1u << static_cast<int>(key);
       od::value value = field.value();
       if (key == HeadField::kPh) {
         if (value.get_string().get(head.ph) != simdjson::SUCCESS)
@@ -398,7 +430,7 @@ class ChromeTraceLoader : public Loader {
         thread = item.thread;
       }
       if (item.kind == ItemKind::kCounter) {
-        if (push_counter(parser, item, sink) == Flow::kStop) return Flow::kStop;
+        if (push_or_skip([&] { return push_counter(parser, item, sink); }) == Flow::kStop) return Flow::kStop;
         continue;
       }
       const Item* parent = nullptr;
@@ -409,9 +441,23 @@ class ChromeTraceLoader : public Loader {
         if (!stack_.empty()) parent = &items_[stack_.back()];
         if (item.kind != ItemKind::kInstant) stack_.push_back(i);
       }
-      if (push_span(parser, item, parent, sink) == Flow::kStop) return Flow::kStop;
+      if (push_or_skip([&] { return push_span(parser, item, parent, sink); }) == Flow::kStop)
+        return Flow::kStop;
     }
     return Flow::kContinue;
+  }
+
+  // Pass 2 reads name and args, which pass 1 stepped over unchecked: under --lenient an
+  // event broken there is skipped alone (its children keep it as their parent).
+  template <class Push>
+  Flow push_or_skip(Push&& push) {
+    if (skips_ == nullptr) return push();
+    try {
+      return push();
+    } catch (const DocumentError& e) {
+      skips_->skip(e.offset(), fmt::format("{} (the event was skipped)", e.what()));
+      return Flow::kContinue;
+    }
   }
 
   // Reads name, cat and args of one event; with `merge` (the E of a B) its args replace
@@ -420,6 +466,7 @@ class ChromeTraceLoader : public Loader {
     od::document doc = iterate(parser, event);
     od::object object;
     if (auto error = doc.get_object().get(object)) fail_at(doc, text_, "expected an event object", error);
+    bool name_seen = false, cat_seen = false;  // a key written twice: the first wins
     for (auto result : object) {
       od::field field;
       if (auto error = std::move(result).get(field)) fail_at(doc, text_, "malformed event", error);
@@ -428,6 +475,9 @@ class ChromeTraceLoader : public Loader {
       bool is_name = key.unsafe_is_equal("name");
       if (is_name || key.unsafe_is_equal("cat")) {
         std::string_view& target = is_name ? name_ : cat_;
+        bool& seen = is_name ? name_seen : cat_seen;
+        if (seen) continue;
+        seen = true;
         std::string_view s;
         if (value.get_string().get(s) == simdjson::SUCCESS && (!merge || target.empty())) target = s;
       } else if (key.unsafe_is_equal("args")) {
@@ -438,6 +488,10 @@ class ChromeTraceLoader : public Loader {
           Attr attr;
           if (auto error = std::move(arg_result).get(arg)) fail_at(doc, text_, "malformed args", error);
           if (auto error = arg.unescaped_key().get(attr.key)) fail_at(doc, text_, "malformed args", error);
+          if (attr.key == kChromeRecordArgsKey && is_object(arg.value())) {
+            if (auto error = record_args_.read(arg.value())) fail_at(doc, text_, "malformed args", error);
+            continue;
+          }
           if (auto error = read_value(arg.value(), attr.value)) fail_at(doc, text_, "malformed args", error);
           auto same = merge ? std::find_if(attrs_.begin() + 1, attrs_.end(),
                                            [&](const Attr& a) { return a.key == attr.key; })
@@ -506,6 +560,28 @@ class ChromeTraceLoader : public Loader {
     return trim_right(value.raw_json_token());
   }
 
+  // A log record written as an instant event by trace convert (chrome_record_args.h).
+  Flow push_log(const Item& item, const Thread& thread, std::string_view event, RecordSink& sink) {
+    attrs_.erase(attrs_.begin());  // the category slot: "log" says what the record is, not an attribute
+    LogRecord log;
+    log.time_ns = base_ns_.value_or(0) + item.start_ns;
+    log.severity = record_args_.severity != 0 ? record_args_.severity : severity_from_text(record_args_.level);
+    log.level_text = record_args_.level;
+    log.logger = record_args_.logger;
+    log.message = name_;
+    log.service = thread.service;
+    log.trace_id = record_args_.trace_id;
+    log.span_id = record_args_.span_id;
+    log.fields = attrs_;
+    log.src = {where_.file_index, item.line, where_.offset + item.offset, event};
+    return sink.on_log(log);
+  }
+
+  static bool is_object(od::value value) {
+    od::json_type type;
+    return value.type().get(type) == simdjson::SUCCESS && type == od::json_type::object;
+  }
+
   Flow push_span(od::parser& parser, const Item& item, const Item* parent, RecordSink& sink) {
     const Thread& thread = threads_[item.thread];
     std::string_view event = text_.substr(item.offset, item.length);
@@ -513,11 +589,15 @@ class ChromeTraceLoader : public Loader {
     cat_ = {};
     attrs_.clear();
     attrs_.push_back({});  // slot for cat, first
+    record_args_.clear();
     read_body(parser, event, false);
     if (item.end_length > 0) read_body(end_parser_, text_.substr(item.end_offset, item.end_length), true);
+    // Written by trace convert: the record's own identity, not the thread's.
+    const bool own = record_args_.present;
+    if (own && item.kind == ItemKind::kInstant && cat_ == kChromeLogCategory) return push_log(item, thread, event, sink);
 
     Span span;
-    for (auto it = attrs_.begin() + 1; it != attrs_.end(); ++it) {
+    for (auto it = attrs_.begin() + 1; it != attrs_.end() && !own; ++it) {
       if (it->key != "error") continue;
       const Value& error = it->value;
       if (error.kind == ValueKind::kNull || (error.kind == ValueKind::kBool && !error.boolean)) continue;
@@ -526,13 +606,24 @@ class ChromeTraceLoader : public Loader {
     }
     if (cat_.empty()) attrs_.erase(attrs_.begin());
     else attrs_.front() = {"cat", Value::of_string(cat_)};
-    if (!thread.name.empty()) attrs_.push_back({"thread.name", Value::of_string(thread.name)});
+    if (!thread.name.empty() && !own) attrs_.push_back({"thread.name", Value::of_string(thread.name)});
 
-    format_id(span_id_, thread, item.index);
-    if (parent) format_id(parent_id_, thread, parent->index);
-    span.trace_id = thread.trace_id;
-    span.span_id = span_id_;
-    span.parent_id = parent ? std::string_view(parent_id_) : std::string_view();
+    if (own) {
+      span.trace_id = record_args_.trace_id;
+      span.span_id = record_args_.span_id;
+      span.parent_id = record_args_.parent_id;
+      span.status = record_args_.status;
+      span.status_message = record_args_.status_message;
+      span.kind = record_args_.kind;
+      span.events = record_args_.events();
+      if (record_args_.start_unknown) span.flags |= kSpanStartUnknown;
+    } else {
+      format_id(span_id_, thread, item.index);
+      if (parent) format_id(parent_id_, thread, parent->index);
+      span.trace_id = thread.trace_id;
+      span.span_id = span_id_;
+      span.parent_id = parent ? std::string_view(parent_id_) : std::string_view();
+    }
     span.name = name_;
     span.service = thread.service;
     span.start_ns = base_ns_.value_or(0) + item.start_ns;
@@ -553,6 +644,7 @@ class ChromeTraceLoader : public Loader {
 
   std::string_view text_;
   SourceRef where_;
+  SkipReporter* skips_ = nullptr;
   std::optional<int64_t> base_ns_;
   std::string_view producer_;  // a literal
   std::vector<Item> items_;
@@ -571,6 +663,7 @@ class ChromeTraceLoader : public Loader {
   std::vector<uint32_t> stack_;
   std::vector<Attr> attrs_;
   std::string_view name_, cat_;
+  ChromeRecordArgs record_args_;
   std::string span_id_, parent_id_;
 };
 

@@ -17,6 +17,9 @@ namespace trace::formats {
 namespace {
 
 constexpr uint32_t kTopLevel = UINT32_MAX;
+// Substages are read by recursion: a hostile depth must end in an error, not a stack
+// overflow.
+constexpr int kMaxStageDepth = 256;
 
 // One StageExecution, read; views live until load() returns.
 struct Stage {
@@ -62,7 +65,7 @@ class ExecSummaryLoader final : public Loader {
     SeedReader reader(doc_, text);
     reader.for_each_field(root, "the summary", [&](std::string_view key, od::value value) {
       if (key == "stages") {
-        reader.for_each_element(value, "stages", [&](od::value stage) { read_stage(reader, stage, kTopLevel); });
+        reader.for_each_element(value, "stages", [&](od::value stage) { read_stage(reader, stage, kTopLevel, 1); });
       } else if ((key == "request_id" || key == "thread_id") && trace_id_.empty()) {
         trace_id_ = id_text(reader.any(value));
       }
@@ -92,8 +95,10 @@ class ExecSummaryLoader final : public Loader {
     return {};
   }
 
-  void read_stage(const SeedReader& reader, od::value value, uint32_t parent) {
+  void read_stage(const SeedReader& reader, od::value value, uint32_t parent, int depth) {
     uint64_t offset = reader.offset_of(value);
+    if (depth > kMaxStageDepth)
+      throw DocumentError(offset, fmt::format("expected substages nested at most {} deep", kMaxStageDepth));
     // Pushed first, so that substages find their parent; filled by index, as reading the
     // substages grows the vector.
     uint32_t self = static_cast<uint32_t>(stages_.size());
@@ -119,7 +124,7 @@ class ExecSummaryLoader final : public Loader {
         od::json_type type;
         if (auto error = v.type().get(type)) reader.fail("expected substages as an array", error);
         if (type == od::json_type::null) return;
-        reader.for_each_element(v, "substages", [&](od::value child) { read_stage(reader, child, self); });
+        reader.for_each_element(v, "substages", [&](od::value child) { read_stage(reader, child, self, depth + 1); });
       } else if (key == "metadata") {
         read_metadata(reader, v, self);
       }

@@ -119,7 +119,7 @@ class JaegerLoader final : public Loader {
       if (error == simdjson::UNCLOSED_STRING) {
         throw DocumentError(text.size(), "expected a closing '\"', found the end of the text");
       }
-      throw DocumentError(0, fmt::format("expected a JSON text ({})", simdjson::error_message(error)));
+      throw iterate_error(text, "expected a JSON text", error);
     }
     OtlpReader reader(doc_, text, scratch_);
     size_t start = std::min(skip_whitespace(text, 0), text.size());

@@ -22,6 +22,56 @@ void fail_at(od::document& doc, std::string_view text, std::string_view expected
   throw DocumentError(offset, fmt::format("{} ({})", expected, simdjson::error_message(error)));
 }
 
+size_t first_invalid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (length == 0 || i + length > n) return i;
+    // The second byte's range rules out overlong forms, surrogates and code points past U+10FFFF.
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < length; ++k)
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+namespace {
+
+// Offset of the first control character (below 0x20) inside a string, or npos.
+size_t first_control_in_string(std::string_view text) {
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string && static_cast<unsigned char>(c) < 0x20) return i;
+    if (c == '"') in_string = !in_string;
+    else if (c == '\\' && in_string) ++i;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+DocumentError iterate_error(std::string_view text, std::string_view expected, simdjson::error_code error) {
+  size_t at = std::string_view::npos;
+  if (error == simdjson::UTF8_ERROR) at = first_invalid_utf8(text);
+  if (error == simdjson::UNESCAPED_CHARS) at = first_control_in_string(text);
+  if (at == std::string_view::npos) at = text.find('\0');
+  if (at == std::string_view::npos) at = 0;
+  return DocumentError(at, fmt::format("{} ({})", expected, simdjson::error_message(error)));
+}
+
 namespace {
 
 bool parse_decimal_int(std::string_view s, int64_t& out) {
@@ -76,6 +126,62 @@ bool read_double_lenient(od::value value, double& out) {
   if (s == "-Infinity") return out = -std::numeric_limits<double>::infinity(), true;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && end == s.data() + s.size();
+}
+
+simdjson::error_code read_json_value(od::value value, Value& out) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) return error;
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto error = value.get_string().get(s)) return error;
+      out = Value::of_string(s);
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::number: {
+      od::number number;
+      if (value.get_number().get(number) == simdjson::SUCCESS) {
+        out = number.is_int64() ? Value::of_int(number.get_int64()) : Value::of_double(number.as_double());
+        return simdjson::SUCCESS;
+      }
+      // Integers past uint64 are refused by get_number(); keep them as doubles.
+      double d = 0;
+      if (auto error = value.get_double().get(d)) return error;
+      out = Value::of_double(d);
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (auto error = value.get_bool().get(b)) return error;
+      out = Value::of_bool(b);
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::null: {
+      bool null = false;
+      if (auto error = value.is_null().get(null)) return error;
+      if (!null) return simdjson::INCORRECT_TYPE;
+      out = Value{};
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::object:
+    case od::json_type::array: {
+      std::string_view raw;
+      if (type == od::json_type::object) {
+        od::object object;
+        if (auto error = value.get_object().get(object)) return error;
+        if (auto error = object.raw_json().get(raw)) return error;
+      } else {
+        od::array array;
+        if (auto error = value.get_array().get(array)) return error;
+        if (auto error = array.raw_json().get(raw)) return error;
+      }
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t'))
+        raw.remove_suffix(1);
+      out = Value::of_raw_json(raw);
+      return simdjson::SUCCESS;
+    }
+  }
+  return simdjson::INCORRECT_TYPE;
 }
 
 std::string_view lower_hex(std::string_view id, std::string& out) {

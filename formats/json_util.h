@@ -10,10 +10,28 @@
 #include <simdjson.h>
 
 #include "src/errors.h"
+#include "src/record.h"
 
 namespace trace::formats {
 
 namespace od = simdjson::ondemand;
+
+// A record whose JSON is intact but whose content is not what the format says (a field of
+// the wrong type, a number out of range, nesting too deep to read): the text around it
+// can still be read, so under --lenient a loader may skip that record alone. A plain
+// DocumentError (broken JSON) leaves nothing after it to trust.
+class ElementError : public DocumentError {
+ public:
+  using DocumentError::DocumentError;
+};
+
+// The error for a text that parser.iterate() refused ("<expected> (<simdjson's message>)"),
+// located at the byte to blame when it can be found: the first invalid UTF-8 sequence, the
+// first unescaped control character in a string, else the first NUL byte; else offset 0.
+DocumentError iterate_error(std::string_view text, std::string_view expected, simdjson::error_code error);
+
+// Offset of the first byte that is not valid UTF-8 in `text`, or npos.
+size_t first_invalid_utf8(std::string_view text);
 
 // Offset of the parser's current position within `text` (for error messages); falls back
 // to 0 when simdjson cannot tell.
@@ -29,6 +47,11 @@ bool read_int64_lenient(od::value value, int64_t& out);
 
 // Reads a number given as a JSON number or numeric string; NaN/Infinity strings allowed.
 bool read_double_lenient(od::value value, double& out);
+
+// Reads any JSON value as a record attribute Value: strings unescaped (in the parser's
+// buffer), integers that fit int64 as ints and other numbers as doubles, objects and
+// arrays as their JSON text (a view into the input).
+simdjson::error_code read_json_value(od::value value, Value& out);
 
 // Lower-cases ASCII hex ids in place into `out`; returns a view of out.
 std::string_view lower_hex(std::string_view id, std::string& out);

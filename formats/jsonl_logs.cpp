@@ -328,8 +328,9 @@ class JsonlLogsLoader final : public Loader {
   // A number's text as written ("30", "1736937000.123"), without trailing whitespace.
   static std::string_view token_of(od::value& value) { return trim_right(value.raw_json_token()); }
 
-  // simdjson 3.0.1's get_number() reads a decimal with 20 or more integer digits
-  // ("100000000000000000000000.5") as 0; from_chars reads it correctly rounded.
+  // simdjson 3.0.1 misreads decimals of 20 or more digits: get_number() gives 0 for
+  // "100000000000000000000000.5" and "1.00000000000000000001"; from_chars reads them
+  // correctly rounded.
   static double long_decimal(std::string_view token, double simdjson_value) {
     double d = 0;
     auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), d);

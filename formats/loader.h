@@ -12,10 +12,25 @@
 
 namespace trace::formats {
 
+// Under --lenient, where a loader reports a record it skipped inside a text it otherwise
+// reads: a span with a bad field in an OTLP request, a malformed event in a Chrome array.
+// The driver locates it, counts it and goes on.
+class SkipReporter {
+ public:
+  virtual ~SkipReporter() = default;
+  // `offset` is relative to the text given to load(); `message` as a DocumentError's.
+  virtual void skip(uint64_t offset, std::string_view message) = 0;
+};
+
 // Per-thread state a loader borrows: the reused parser and where the text comes from.
 struct LoadContext {
   simdjson::ondemand::parser& parser;
   uint32_t file_index = 0;
+  // Set only under --lenient. A loader that can skip one record and keep reading the
+  // rest of its text (the JSON around the record is intact, only the record is bad)
+  // reports it here; without a reporter it throws, and so does it for damage it cannot
+  // step over (broken JSON), which the driver then skips as a whole text.
+  SkipReporter* skips = nullptr;
 };
 
 class Loader {

@@ -117,8 +117,24 @@ void OtlpReader::fail_value(od::value& value, std::string_view expected, simdjso
   uint64_t offset = token.data() >= text_.data() && token.data() <= text_.data() + text_.size()
                         ? static_cast<uint64_t>(token.data() - text_.data())
                         : location_offset();
-  throw DocumentError(offset, fmt::format("{}, found {}", expected, describe_json(token)));
+  // The JSON is intact, only this value is wrong: the record holding it can be skipped alone.
+  throw ElementError(offset, fmt::format("{}, found {}", expected, describe_json(token)));
 }
+
+// Arrays and kvlists nest by recursion: a hostile depth must end in an error, not a
+// stack overflow.
+class OtlpReader::NestingGuard {
+ public:
+  NestingGuard(const OtlpReader& reader, od::value& value) : reader_(reader) {
+    if (++reader_.nesting_ > kMaxAnyValueNesting)
+      reader_.fail_value(value, fmt::format("expected arrayValue and kvlistValue nested at most {} deep", kMaxAnyValueNesting),
+                         simdjson::SUCCESS);
+  }
+  ~NestingGuard() { --reader_.nesting_; }
+
+ private:
+  const OtlpReader& reader_;
+};
 
 od::object OtlpReader::get_object(od::value value, std::string_view what) const {
   od::object object;
@@ -172,11 +188,12 @@ int OtlpReader::read_enum(od::value value, std::string_view field, std::string_v
 void OtlpReader::read_attributes(od::value value, std::string_view field, std::vector<Attr>& out) const {
   for_each_element(value, field, [&](od::value element) {
     Attr attr;
+    SeenKeys seen;
     for_each_field(element, "KeyValue", [&](std::string_view key, od::value v) {
       if (key == "key") {
-        attr.key = read_string(v, "key");
+        if (seen.first(0)) attr.key = read_string(v, "key");
       } else if (key == "value") {
-        attr.value = read_any_value(v);
+        if (seen.first(1)) attr.value = read_any_value(v);
       }
     });
     out.push_back(attr);
@@ -185,7 +202,10 @@ void OtlpReader::read_attributes(od::value value, std::string_view field, std::v
 
 Value OtlpReader::read_any_value(od::value value) const {
   Value result;
+  bool written = false;
   for_each_field(value, "AnyValue", [&](std::string_view key, od::value v) {
+    if (written) return;  // valid OTLP sets one; the first wins, as in append_any_value_json
+    written = true;
     if (key == "stringValue") {
       result = Value::of_string(read_string(v, key));
     } else if (key == "intValue") {
@@ -208,14 +228,17 @@ Value OtlpReader::read_any_value(od::value value) const {
       std::string& json = scratch_.take();
       append_kvlist_json(v, json);
       result = Value::of_raw_json(json);
+    } else {
+      written = false;  // an unknown key sets nothing
     }
   });
   return result;
 }
 
 void OtlpReader::read_resource(od::value value, std::vector<Attr>& attrs) const {
+  SeenKeys seen;
   for_each_field(value, "Resource", [&](std::string_view key, od::value v) {
-    if (key == "attributes") read_attributes(v, "attributes", attrs);
+    if (key == "attributes" && seen.first(0)) read_attributes(v, "attributes", attrs);
   });
 }
 
@@ -256,10 +279,13 @@ void OtlpReader::append_any_value_json(od::value value, std::string& out) const 
 }
 
 void OtlpReader::append_array_json(od::value value, std::string& out) const {
+  NestingGuard guard(*this, value);
   out += '[';
   bool first = true;
+  bool read = false;
   for_each_field(value, "ArrayValue", [&](std::string_view key, od::value v) {
-    if (key != "values") return;
+    if (key != "values" || read) return;
+    read = true;
     for_each_element(v, "arrayValue.values", [&](od::value element) {
       if (!first) out += ',';
       first = false;
@@ -270,10 +296,13 @@ void OtlpReader::append_array_json(od::value value, std::string& out) const {
 }
 
 void OtlpReader::append_kvlist_json(od::value value, std::string& out) const {
+  NestingGuard guard(*this, value);
   out += '{';
   bool first = true;
+  bool read = false;
   for_each_field(value, "KeyValueList", [&](std::string_view key, od::value v) {
-    if (key != "values") return;
+    if (key != "values" || read) return;
+    read = true;
     for_each_element(v, "kvlistValue.values", [&](od::value element) {
       if (!first) out += ',';
       first = false;
@@ -281,12 +310,14 @@ void OtlpReader::append_kvlist_json(od::value value, std::string& out) const {
       // in front of it.
       size_t start = out.size();
       std::string_view key_token = "\"\"";
+      bool has_key = false;
       bool has_value = false;
       for_each_field(element, "KeyValue", [&](std::string_view k, od::value kv) {
-        if (k == "key") {
+        if (k == "key" && !has_key) {
           read_string(kv, "key");
           key_token = trim_right(kv.raw_json_token());
-        } else if (k == "value") {
+          has_key = true;
+        } else if (k == "value" && !has_value) {
           append_any_value_json(kv, out);
           has_value = true;
         }

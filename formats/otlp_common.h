@@ -131,6 +131,7 @@ class OtlpReader {
   std::string_view text() const { return text_; }
 
  private:
+  class NestingGuard;
   void append_any_value_json(od::value value, std::string& out) const;
   void append_array_json(od::value value, std::string& out) const;
   void append_kvlist_json(od::value value, std::string& out) const;
@@ -139,7 +140,26 @@ class OtlpReader {
   od::document& doc_;
   std::string_view text_;
   ScratchStrings& scratch_;
+  mutable int nesting_ = 0;  // arrayValue / kvlistValue levels being rendered
 };
+
+// A key written twice in one object: the first wins, as it must for the resource and
+// the scope (looked up before the rest of their object is read). A reader gives each key
+// it reads a bit and asks before reading the value; a later duplicate is skipped unread.
+class SeenKeys {
+ public:
+  bool first(int bit) {
+    bool fresh = (bits_ >> bit & 1u) == 0;
+    bits_ |= 1u << bit;
+    return fresh;
+  }
+
+ private:
+  uint32_t bits_ = 0;
+};
+
+// arrayValue / kvlistValue inside one another deeper than this is refused (an ElementError).
+inline constexpr int kMaxAnyValueNesting = 100;
 
 // How a value reads after "found" in a message: a scalar as written (cut when long),
 // "an object" or "an array" for containers.

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include "formats/json_scan.h"
+#include "formats/json_util.h"
 #include "formats/otlp_common.h"
+#include "formats/otlp_traces.h"
 #include "formats/record_locator.h"
 #include "src/errors.h"
 #include "src/severity.h"
@@ -30,8 +32,12 @@ constexpr int kSeverityCount = static_cast<int>(std::size(kSeverityNames));
 // whatever order the producer wrote them in, as the traces loader does.
 class OtlpLogsLoader final : public Loader {
  public:
+  explicit OtlpLogsLoader(bool read_spans) : read_spans_(read_spans) {}
+
   Flow load(std::string_view text, const SourceRef& where, LoadContext& ctx, RecordSink& sink) override {
+    has_spans_ = false;
     sink_ = &sink;
+    skips_ = ctx.skips;
     locator_.reset(text, where);
     scratch_.rewind(0);
     if (auto error = ctx.parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING)
@@ -39,7 +45,7 @@ class OtlpLogsLoader final : public Loader {
       if (error == simdjson::UNCLOSED_STRING) {
         throw DocumentError(text.size(), "expected a closing '\"', found the end of the text");
       }
-      throw DocumentError(0, fmt::format("expected a JSON text ({})", simdjson::error_message(error)));
+      throw iterate_error(text, "expected a JSON text", error);
     }
     OtlpReader reader(doc_, text, scratch_);
     od::object root;
@@ -57,17 +63,39 @@ class OtlpLogsLoader final : public Loader {
                                              "resourceLogs), found {}",
                                              describe_json(text.substr(start, 64))));
     }
+    bool request = false;         // a key that makes this an OTLP request
+    const char* other = nullptr;  // the first key that does not
+    SeenKeys seen;
     bool keep_going = reader.for_each_field(root, "the request", [&](std::string_view key, od::value value) {
-      if (key != "resourceLogs") return true;
+      if (key == "resourceSpans" && read_spans_) has_spans_ = true;
+      bool logs = key == "resourceLogs";
+      if (logs || key == "resourceSpans" || key == "batches" || key == "result" || key == "trace") {
+        request = true;
+      } else if (other == nullptr) {
+        other = key.data() - 1;
+      }
+      if (!logs || !seen.first(0)) return true;
       return reader.for_each_element(value, "resourceLogs",
                                      [&](od::value element) { return read_resource_logs(reader, element); });
     });
     if (!keep_going) return Flow::kStop;
+    // Unknown keys are ignored, as receivers must; but an object with nothing else is no
+    // request at all, most likely a line of another format in the file ({} is an empty
+    // request).
+    if (!request && other != nullptr) {
+      bool inside = other >= text.data() && other < text.data() + text.size();
+      throw DocumentError(inside ? static_cast<uint64_t>(other - text.data()) : 0,
+                          "expected resourceLogs in an OTLP logs request, found only other keys "
+                          "(a line of another format? one format per file)");
+    }
     const char* after = nullptr;
     if (doc_.current_location().get(after) == simdjson::SUCCESS) {
       reader.fail("expected the end of the text after the request object", simdjson::SUCCESS);
     }
-    return Flow::kContinue;
+    if (!has_spans_) return Flow::kContinue;
+    // A traces request in a logs file (make_otlp_logs_only_loader says why): read again.
+    if (!spans_) spans_ = make_otlp_traces_only_loader();
+    return spans_->load(text, where, ctx, sink);
   }
 
  private:
@@ -75,10 +103,11 @@ class OtlpLogsLoader final : public Loader {
     od::object object = reader.read_resource_first(value, "ResourceLogs", resource_attrs_);
     service_ = service_name(resource_attrs_);
 
+    SeenKeys seen;
     return reader.for_each_field(object, "ResourceLogs", [&](std::string_view key, od::value v) {
       // instrumentationLibraryLogs: OTLP before 0.15.
       bool legacy = key == "instrumentationLibraryLogs";
-      if (key != "scopeLogs" && !legacy) return true;
+      if ((key != "scopeLogs" && !legacy) || !seen.first(legacy ? 1 : 0)) return true;
       return reader.for_each_element(v, key,
                                      [&](od::value element) { return read_scope_logs(reader, element, legacy); });
     });
@@ -89,15 +118,32 @@ class OtlpLogsLoader final : public Loader {
     scope_name_ = {};
     od::object object = reader.read_field_first(
         value, what, legacy ? "instrumentationLibrary" : "scope", [&](od::value scope) {
+          SeenKeys seen;
           reader.for_each_field(scope, "InstrumentationScope", [&](std::string_view key, od::value v) {
-            if (key == "name") scope_name_ = reader.read_string(v, "scope.name");
+            if (key == "name" && seen.first(0)) scope_name_ = reader.read_string(v, "scope.name");
           });
         });
 
+    SeenKeys seen;
     return reader.for_each_field(object, what, [&](std::string_view key, od::value v) {
-      if (key != "logRecords") return true;
-      return reader.for_each_element(v, "logRecords", [&](od::value element) { return read_log(reader, element); });
+      if (key != "logRecords" || !seen.first(0)) return true;
+      return reader.for_each_element(v, "logRecords",
+                                     [&](od::value element) { return read_log_or_skip(reader, element); });
     });
+  }
+
+  // Under --lenient a log record whose JSON is intact but whose content is bad is
+  // skipped alone, and the records after it are read.
+  bool read_log_or_skip(const OtlpReader& reader, od::value value) {
+    if (skips_ == nullptr) return read_log(reader, value);
+    size_t scratch_mark = scratch_.mark();
+    try {
+      return read_log(reader, value);
+    } catch (const ElementError& e) {
+      scratch_.rewind(scratch_mark);
+      skips_->skip(e.offset(), fmt::format("{} (the log record was skipped)", e.what()));
+      return true;
+    }
   }
 
   // Returns false when the sink asked to stop.
@@ -109,27 +155,33 @@ class OtlpLogsLoader final : public Loader {
     int64_t time = 0, observed = 0;
     int severity_number = 0;
 
+    SeenKeys seen;
     reader.for_each_field(value, "LogRecord", [&](std::string_view key, od::value v) {
-      if (key == "timeUnixNano") {
-        time = reader.read_int64(v, key);
-      } else if (key == "observedTimeUnixNano") {
-        observed = reader.read_int64(v, key);
-      } else if (key == "severityNumber") {
-        severity_number = reader.read_enum(v, key, "SEVERITY_NUMBER_", kSeverityNames, kSeverityCount, 0);
-      } else if (key == "severityText") {
-        log_.level_text = reader.read_string(v, key);
-      } else if (key == "body") {
-        log_.message = message_of(reader.read_any_value(v));
-      } else if (key == "attributes") {
-        reader.read_attributes(v, key, fields_);
-      } else if (key == "traceId") {
-        std::string_view id = reader.read_id(v, key, trace_id_);
-        log_.trace_id = is_null_id(id) ? std::string_view() : id;
-      } else if (key == "spanId") {
-        std::string_view id = reader.read_id(v, key, span_id_);
-        log_.span_id = is_null_id(id) ? std::string_view() : id;
-      } else if (key == "eventName") {
-        fields_.push_back({"event.name", Value::of_string(reader.read_string(v, key))});
+      LogField field = log_field(key);
+      if (field == LogField::kOther || !seen.first(static_cast<int>(field))) return;
+      switch (field) {
+        case LogField::kTime: time = reader.read_int64(v, key); break;
+        case LogField::kObservedTime: observed = reader.read_int64(v, key); break;
+        case LogField::kSeverityNumber:
+          severity_number = reader.read_enum(v, key, "SEVERITY_NUMBER_", kSeverityNames, kSeverityCount, 0);
+          break;
+        case LogField::kSeverityText: log_.level_text = reader.read_string(v, key); break;
+        case LogField::kBody: log_.message = message_of(reader.read_any_value(v)); break;
+        case LogField::kAttributes: reader.read_attributes(v, key, fields_); break;
+        case LogField::kTraceId: {
+          std::string_view id = reader.read_id(v, key, trace_id_);
+          log_.trace_id = is_null_id(id) ? std::string_view() : id;
+          break;
+        }
+        case LogField::kSpanId: {
+          std::string_view id = reader.read_id(v, key, span_id_);
+          log_.span_id = is_null_id(id) ? std::string_view() : id;
+          break;
+        }
+        case LogField::kEventName:
+          fields_.push_back({"event.name", Value::of_string(reader.read_string(v, key))});
+          break;
+        case LogField::kOther: break;
       }
     });
 
@@ -145,6 +197,19 @@ class OtlpLogsLoader final : public Loader {
     Flow flow = sink_->on_log(log_);
     scratch_.rewind(scratch_mark);
     return flow == Flow::kContinue;
+  }
+
+  // The LogRecord keys read; the value is the key's SeenKeys bit.
+  enum class LogField {
+    kTime, kObservedTime, kSeverityNumber, kSeverityText, kBody, kAttributes, kTraceId, kSpanId, kEventName, kOther
+  };
+  static LogField log_field(std::string_view key) {
+    static constexpr std::string_view kKeys[] = {"timeUnixNano", "observedTimeUnixNano", "severityNumber",
+                                                 "severityText", "body", "attributes", "traceId", "spanId",
+                                                 "eventName"};
+    for (size_t i = 0; i < std::size(kKeys); ++i)
+      if (key == kKeys[i]) return static_cast<LogField>(i);
+    return LogField::kOther;
   }
 
   // The body as a message: a string as it is; a structured body (kvlist or array) as its
@@ -169,10 +234,14 @@ class OtlpLogsLoader final : public Loader {
     return {};
   }
 
+  bool read_spans_;
+  bool has_spans_ = false;
+  std::unique_ptr<Loader> spans_;
   od::document doc_;
   ScratchStrings scratch_;
   RecordLocator locator_;
   RecordSink* sink_ = nullptr;
+  SkipReporter* skips_ = nullptr;
 
   std::vector<Attr> resource_attrs_;
   std::string_view service_;
@@ -187,6 +256,8 @@ class OtlpLogsLoader final : public Loader {
 
 bool sniff_otlp_logs(const InputHead& head) { return head.first.has("resourceLogs"); }
 
-std::unique_ptr<Loader> make_otlp_logs_loader(const InputHead& /*head*/) { return std::make_unique<OtlpLogsLoader>(); }
+std::unique_ptr<Loader> make_otlp_logs_loader(const InputHead& /*head*/) { return std::make_unique<OtlpLogsLoader>(true); }
+
+std::unique_ptr<Loader> make_otlp_logs_only_loader() { return std::make_unique<OtlpLogsLoader>(false); }
 
 }  // namespace trace::formats

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "formats/json_util.h"
 #include "formats/otlp_common.h"
+#include "formats/otlp_logs.h"
 #include "src/errors.h"
 
 namespace trace::formats {
@@ -37,16 +39,20 @@ struct AttrRange {
 // is one extra skim over the object's structure, not a second parse.
 class OtlpTracesLoader final : public Loader {
  public:
+  explicit OtlpTracesLoader(bool read_logs) : read_logs_(read_logs) {}
+
   Flow load(std::string_view text, const SourceRef& where, LoadContext& ctx, RecordSink& sink) override {
+    has_logs_ = false;
     where_ = where;
     sink_ = &sink;
+    skips_ = ctx.skips;
     scratch_.rewind(0);
     if (auto error = ctx.parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING)
                          .get(doc_)) {
       if (error == simdjson::UNCLOSED_STRING) {
         throw DocumentError(text.size(), "expected a closing '\"', found the end of the text");
       }
-      throw DocumentError(0, fmt::format("expected a JSON text ({})", simdjson::error_message(error)));
+      throw iterate_error(text, "expected a JSON text", error);
     }
     OtlpReader reader(doc_, text, scratch_);
     od::object root;
@@ -58,23 +64,56 @@ class OtlpTracesLoader final : public Loader {
                                              "resourceSpans), found {}",
                                              describe_json(text.substr(start, 64))));
     }
+    SeenKeys seen;
+    bool request = false;         // a key that makes this an OTLP request
+    const char* other = nullptr;  // the first key that does not
     bool keep_going = reader.for_each_field(root, "the request", [&](std::string_view key, od::value value) {
-      return read_request_field(reader, key, value);
+      int bit = request_key_bit(key);
+      if (bit < 0) {
+        if (other == nullptr) other = key.data() - 1;
+        return true;
+      }
+      request = true;
+      return !seen.first(bit) || read_request_field(reader, key, value);
     });
     if (!keep_going) return Flow::kStop;
+    // Unknown keys are ignored, as receivers must; but an object with nothing else is no
+    // request at all, most likely a line of another format in the file ({} is an empty
+    // request).
+    if (!request && other != nullptr) {
+      // An escaped key was unescaped elsewhere: then the object's start must do.
+      bool inside = other >= text.data() && other < text.data() + text.size();
+      throw DocumentError(inside ? static_cast<uint64_t>(other - text.data()) : 0,
+                          "expected resourceSpans in an OTLP traces request, found only other keys "
+                          "(a line of another format? one format per file)");
+    }
     // After the root object simdjson has no position left, unless more JSON follows.
     const char* after = nullptr;
     if (doc_.current_location().get(after) == simdjson::SUCCESS) {
       reader.fail("expected the end of the text after the request object", simdjson::SUCCESS);
     }
-    return Flow::kContinue;
+    if (!has_logs_) return Flow::kContinue;
+    // A logs request in a traces file (make_otlp_logs_only_loader says why): read again.
+    if (!logs_) logs_ = make_otlp_logs_only_loader();
+    return logs_->load(text, where, ctx, sink);
   }
 
  private:
+  // The keys of a request (duplicates: the first wins), or -1.
+  static int request_key_bit(std::string_view key) {
+    if (key == "resourceSpans") return 0;
+    if (key == "batches") return 1;
+    if (key == "result") return 2;
+    if (key == "trace") return 3;
+    if (key == "resourceLogs") return 4;
+    return -1;
+  }
+
   // resourceSpans, or the wrappers of trace APIs that answer in OTLP: Tempo's
   // {"batches":[ResourceSpans...]}, Jaeger v2's {"result":{"resourceSpans":...}} and
   // Tempo v2's {"trace":{"resourceSpans":...}}.
   bool read_request_field(const OtlpReader& reader, std::string_view key, od::value value) {
+    if (key == "resourceLogs" && read_logs_) has_logs_ = true;
     if (key == "resourceSpans" || key == "batches") {
       return reader.for_each_element(value, key,
                                      [&](od::value element) { return read_resource_spans(reader, element); });
@@ -83,8 +122,9 @@ class OtlpTracesLoader final : public Loader {
       // Receivers ignore unknown fields: a scalar under either name is not a wrapper.
       od::json_type type;
       if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::object) return true;
+      SeenKeys seen;
       return reader.for_each_field(value, key, [&](std::string_view inner, od::value v) {
-        return inner != "resourceSpans" || read_request_field(reader, inner, v);
+        return inner != "resourceSpans" || !seen.first(0) || read_request_field(reader, inner, v);
       });
     }
     return true;
@@ -94,10 +134,11 @@ class OtlpTracesLoader final : public Loader {
     od::object object = reader.read_resource_first(value, "ResourceSpans", resource_attrs_);
     service_ = service_name(resource_attrs_);
 
+    SeenKeys seen;
     return reader.for_each_field(object, "ResourceSpans", [&](std::string_view key, od::value v) {
       // instrumentationLibrarySpans: OTLP before 0.15 (and old Jaeger v3 output).
       bool legacy = key == "instrumentationLibrarySpans";
-      if (key != "scopeSpans" && !legacy) return true;
+      if ((key != "scopeSpans" && !legacy) || !seen.first(legacy ? 1 : 0)) return true;
       return reader.for_each_element(v, key, [&](od::value element) {
         return read_scope_spans(reader, element, legacy);
       });
@@ -110,23 +151,40 @@ class OtlpTracesLoader final : public Loader {
     scope_version_ = {};
     od::object object = reader.read_field_first(
         value, what, legacy ? "instrumentationLibrary" : "scope", [&](od::value scope) {
+          SeenKeys seen;
           reader.for_each_field(scope, "InstrumentationScope", [&](std::string_view key, od::value v) {
             if (key == "name") {
-              scope_name_ = reader.read_string(v, "scope.name");
+              if (seen.first(0)) scope_name_ = reader.read_string(v, "scope.name");
             } else if (key == "version") {
-              scope_version_ = reader.read_string(v, "scope.version");
+              if (seen.first(1)) scope_version_ = reader.read_string(v, "scope.version");
             }
           });
         });
 
+    SeenKeys seen;
     return reader.for_each_field(object, what, [&](std::string_view key, od::value v) {
-      if (key != "spans") return true;
-      return reader.for_each_element(v, "spans", [&](od::value element) { return read_span(reader, element); });
+      if (key != "spans" || !seen.first(0)) return true;
+      return reader.for_each_element(v, "spans", [&](od::value element) { return read_span_or_skip(reader, element); });
     });
+  }
+
+  // Under --lenient a span whose JSON is intact but whose content is bad is skipped
+  // alone, and the spans after it are read: simdjson steps over the rest of it.
+  bool read_span_or_skip(const OtlpReader& reader, od::value value) {
+    if (skips_ == nullptr) return read_span(reader, value);
+    size_t scratch_mark = scratch_.mark();
+    try {
+      return read_span(reader, value);
+    } catch (const ElementError& e) {
+      scratch_.rewind(scratch_mark);
+      skips_->skip(e.offset(), fmt::format("{} (the span was skipped)", e.what()));
+      return true;
+    }
   }
 
   // Returns false when the sink asked to stop.
   bool read_span(const OtlpReader& reader, od::value value) {
+    const char* at = value.raw_json_token().data();
     span_ = Span{};
     attrs_.clear();
     events_.clear();
@@ -136,28 +194,28 @@ class OtlpTracesLoader final : public Loader {
     int64_t start = 0;
     int64_t end = 0;
 
+    SeenKeys seen;
     reader.for_each_field(value, "Span", [&](std::string_view key, od::value v) {
-      if (key == "traceId") {
-        span_.trace_id = reader.read_id(v, key, trace_id_);
-      } else if (key == "spanId") {
-        span_.span_id = reader.read_id(v, key, span_id_);
-      } else if (key == "parentSpanId") {
-        std::string_view parent = reader.read_id(v, key, parent_id_);
-        span_.parent_id = is_null_id(parent) ? std::string_view() : parent;
-      } else if (key == "name") {
-        span_.name = reader.read_string(v, key);
-      } else if (key == "kind") {
-        span_.kind = static_cast<SpanKind>(reader.read_enum(v, key, "SPAN_KIND_", kSpanKindNames, 6, 0));
-      } else if (key == "startTimeUnixNano") {
-        start = reader.read_int64(v, key);
-      } else if (key == "endTimeUnixNano") {
-        end = reader.read_int64(v, key);
-      } else if (key == "attributes") {
-        reader.read_attributes(v, key, attrs_);
-      } else if (key == "events") {
-        read_events(reader, v);
-      } else if (key == "status") {
-        read_status(reader, v);
+      SpanField field = span_field(key);
+      if (field == SpanField::kOther || !seen.first(static_cast<int>(field))) return;
+      switch (field) {
+        case SpanField::kTraceId: span_.trace_id = reader.read_id(v, key, trace_id_); break;
+        case SpanField::kSpanId: span_.span_id = reader.read_id(v, key, span_id_); break;
+        case SpanField::kParentSpanId: {
+          std::string_view parent = reader.read_id(v, key, parent_id_);
+          span_.parent_id = is_null_id(parent) ? std::string_view() : parent;
+          break;
+        }
+        case SpanField::kName: span_.name = reader.read_string(v, key); break;
+        case SpanField::kKind:
+          span_.kind = static_cast<SpanKind>(reader.read_enum(v, key, "SPAN_KIND_", kSpanKindNames, 6, 0));
+          break;
+        case SpanField::kStart: start = reader.read_int64(v, key); break;
+        case SpanField::kEnd: end = reader.read_int64(v, key); break;
+        case SpanField::kAttributes: reader.read_attributes(v, key, attrs_); break;
+        case SpanField::kEvents: read_events(reader, v); break;
+        case SpanField::kStatus: read_status(reader, v); break;
+        case SpanField::kOther: break;
       }
     });
 
@@ -173,6 +231,12 @@ class OtlpTracesLoader final : public Loader {
     span_.service = service_;
     span_.src = where_;
     span_.start_ns = start;
+    // fixed64 in the protocol: a negative time is no time (and end - start could overflow).
+    if (start < 0 || end < 0) {
+      throw ElementError(static_cast<uint64_t>(at - reader.text().data()),
+                         fmt::format("expected {} as a non-negative number of ns, found {}",
+                                     start < 0 ? "startTimeUnixNano" : "endTimeUnixNano", start < 0 ? start : end));
+    }
     if (start == 0) span_.flags |= kSpanStartUnknown;
     if (end == 0) span_.flags |= kSpanIncomplete;
     // An end before the start (clock skew between hosts) reads as zero length rather
@@ -184,17 +248,31 @@ class OtlpTracesLoader final : public Loader {
     return flow == Flow::kContinue;
   }
 
+  // The Span keys read; the value is the key's SeenKeys bit.
+  enum class SpanField {
+    kTraceId, kSpanId, kParentSpanId, kName, kKind, kStart, kEnd, kAttributes, kEvents, kStatus, kOther
+  };
+  static SpanField span_field(std::string_view key) {
+    static constexpr std::string_view kKeys[] = {"traceId", "spanId", "parentSpanId", "name", "kind",
+                                                 "startTimeUnixNano", "endTimeUnixNano", "attributes",
+                                                 "events", "status"};
+    for (size_t i = 0; i < std::size(kKeys); ++i)
+      if (key == kKeys[i]) return static_cast<SpanField>(i);
+    return SpanField::kOther;
+  }
+
   void read_events(const OtlpReader& reader, od::value value) {
     reader.for_each_element(value, "events", [&](od::value element) {
       SpanEvent event;
       AttrRange range{event_attrs_.size(), 0};
+      SeenKeys seen;
       reader.for_each_field(element, "Event", [&](std::string_view key, od::value v) {
         if (key == "timeUnixNano") {
-          event.time_ns = reader.read_int64(v, key);
+          if (seen.first(0)) event.time_ns = reader.read_int64(v, key);
         } else if (key == "name") {
-          event.name = reader.read_string(v, "event name");
+          if (seen.first(1)) event.name = reader.read_string(v, "event name");
         } else if (key == "attributes") {
-          reader.read_attributes(v, key, event_attrs_);
+          if (seen.first(2)) reader.read_attributes(v, key, event_attrs_);
         }
       });
       range.count = event_attrs_.size() - range.begin;
@@ -206,19 +284,24 @@ class OtlpTracesLoader final : public Loader {
   // An `exception` event does not make a span an error: only status.code does (the
   // exception may have been handled).
   void read_status(const OtlpReader& reader, od::value value) {
+    SeenKeys seen;
     reader.for_each_field(value, "Status", [&](std::string_view key, od::value v) {
-      if (key == "code") {
+      if (key == "code" && seen.first(0)) {
         span_.status = static_cast<Status>(reader.read_enum(v, "status.code", "STATUS_CODE_", kStatusCodeNames, 3, 0));
-      } else if (key == "message") {
+      } else if (key == "message" && seen.first(1)) {
         span_.status_message = reader.read_string(v, "status.message");
       }
     });
   }
 
+  bool read_logs_;
+  bool has_logs_ = false;
+  std::unique_ptr<Loader> logs_;
   od::document doc_;
   ScratchStrings scratch_;
   SourceRef where_;
   RecordSink* sink_ = nullptr;
+  SkipReporter* skips_ = nullptr;
 
   std::vector<Attr> resource_attrs_;
   std::string_view service_;
@@ -242,7 +325,9 @@ bool sniff_otlp_traces(const InputHead& head) {
 }
 
 std::unique_ptr<Loader> make_otlp_traces_loader(const InputHead& /*head*/) {
-  return std::make_unique<OtlpTracesLoader>();
+  return std::make_unique<OtlpTracesLoader>(true);
 }
+
+std::unique_ptr<Loader> make_otlp_traces_only_loader() { return std::make_unique<OtlpTracesLoader>(false); }
 
 }  // namespace trace::formats

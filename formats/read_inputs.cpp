@@ -6,6 +6,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -49,6 +50,12 @@ namespace {
 static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
 
 constexpr uint64_t kNoChunk = std::numeric_limits<uint64_t>::max();
+// Orders what is found where an input's readable bytes end after everything else.
+constexpr uint64_t kInputEnd = kNoChunk - 1;
+
+// No JSON text holds a NUL byte, not even inside a string: where one is found, the input
+// is binary data (or a log file padded with zeros after a crash).
+constexpr std::string_view kNulMessage = "found a NUL byte: binary data, not JSON text";
 
 // A malformed record, located; ordered by where it is in the input.
 struct Problem {
@@ -70,6 +77,55 @@ uint64_t count_newlines(const char* data, size_t size) {
 }
 
 bool is_blank(std::string_view line) { return skip_whitespace(line, 0) == line.size(); }
+
+// Length of `text` without its trailing JSON whitespace.
+size_t trimmed_size(std::string_view text) {
+  size_t size = text.size();
+  while (size > 0 && (text[size - 1] == ' ' || text[size - 1] == '\n' || text[size - 1] == '\r' || text[size - 1] == '\t'))
+    --size;
+  return size;
+}
+
+// The input as the reader sees it. Under --lenient a read failure (truncated or corrupt
+// compressed data) ends the input after its good bytes, and is kept to be reported as a
+// skip where they end; without --lenient it is thrown as it was.
+class InputStream {
+ public:
+  InputStream(Source& source, bool lenient) : source_(source), lenient_(lenient) {}
+
+  size_t read(char* dst, size_t n) {
+    if (failure_) return 0;
+    try {
+      return source_.read(dst, n);
+    } catch (const InputError& e) {
+      if (!lenient_) throw;
+      std::string_view message = e.what();
+      std::string prefix = source_.name() + ": ";
+      if (message.starts_with(prefix)) message.remove_prefix(prefix.size());
+      failure_ = std::string(message);
+      return 0;
+    }
+  }
+
+  // Reads until `n` bytes are in or the input ends.
+  size_t read_full(char* dst, size_t n) {
+    size_t total = 0;
+    while (total < n) {
+      size_t got = read(dst + total, n - total);
+      if (got == 0) break;
+      total += got;
+    }
+    return total;
+  }
+
+  const std::optional<std::string>& failure() const { return failure_; }
+  uint64_t size_hint() const { return source_.size_hint(); }
+
+ private:
+  Source& source_;
+  bool lenient_;
+  std::optional<std::string> failure_;
+};
 
 std::string_view text_attr(Attrs attrs, std::string_view key) {
   const Attr* attr = find_attr(attrs, key);
@@ -99,8 +155,8 @@ struct Chunk {
 // Hands out whole-line chunks of one JSON-lines input to workers, in input order.
 class ChunkQueue {
  public:
-  ChunkQueue(Source& source, std::string_view already_read, size_t chunk_bytes)
-      : source_(source), carry_(already_read), chunk_bytes_(chunk_bytes) {}
+  ChunkQueue(InputStream& source, std::string_view already_read, size_t chunk_bytes, bool lenient)
+      : source_(source), carry_(already_read), chunk_bytes_(chunk_bytes), lenient_(lenient) {}
 
   // Fills `chunk` with the next run of whole lines; false when there is none left or the
   // work is over (an error earlier in the input, or a stop).
@@ -115,6 +171,14 @@ class ChunkQueue {
     bool carry_has_newline = carry_.find('\n') != std::string::npos;
     while (!eof_) {
       if (size == buffer.capacity()) {
+        // A line longer than the buffer. Binary data has no line end to wait for
+        // (/dev/zero): a NUL byte stops the reading instead of growing without bound.
+        if (const void* nul = std::memchr(buffer.data(), '\0', size)) {
+          LineCol at = line_col_at(buffer.data(), size, static_cast<const char*>(nul) - buffer.data());
+          end_input(Problem{next_seq_, line_ + at.line - 1, at.column,
+                            std::string(kNulMessage) + " (the rest of the input was not read)"});
+          return false;
+        }
         buffer.resize(size);
         buffer.reserve(buffer.capacity() * 2);
       }
@@ -128,11 +192,21 @@ class ChunkQueue {
       if ((newline || carry_has_newline) && size == buffer.capacity()) break;
     }
     size_t end = size;
-    if (!eof_) {
+    bool cut = eof_ && source_.failure();  // --lenient: the input broke off here
+    if (!eof_ || cut) {
       const void* last = memrchr(buffer.data(), '\n', size);
-      end = static_cast<const char*>(last) - buffer.data() + 1;
+      end = last != nullptr ? static_cast<const char*>(last) - buffer.data() + 1 : 0;
     }
-    carry_.assign(buffer.data() + end, size - end);
+    if (cut) {
+      // The line the damage cut short is skipped with it: one skip, where the bytes end.
+      LineCol at = line_col_at(buffer.data(), size, size);
+      read_skip_ = Problem{kInputEnd, line_ + at.line - 1, at.column,
+                           fmt::format("{} (the rest of the input is lost{})", *source_.failure(),
+                                       end < size ? "; the line cut there was skipped" : "")};
+      carry_.clear();
+    } else {
+      carry_.assign(buffer.data() + end, size - end);
+    }
     buffer.resize(end);
     chunk.seq = next_seq_++;
     chunk.offset = offset_;
@@ -144,10 +218,7 @@ class ChunkQueue {
 
   void report_error(Problem problem) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (problem.before(first_error_)) {
-      first_error_ = std::move(problem);
-      first_error_seq_.store(first_error_.seq, std::memory_order_relaxed);
-    }
+    note_error(std::move(problem));
   }
 
   void report_failure(std::exception_ptr failure) {
@@ -162,12 +233,33 @@ class ChunkQueue {
   std::exception_ptr failure() const { return failure_; }
   const Problem& first_error() const { return first_error_; }
   bool aborted_after(uint64_t seq) const { return seq > first_error_seq_.load(std::memory_order_relaxed); }
+  // Under --lenient, where the input stopped being readable, if it did.
+  const std::optional<Problem>& read_skip() const { return read_skip_; }
 
  private:
+  // With the lock held.
+  void note_error(Problem problem) {
+    if (problem.before(first_error_)) {
+      first_error_ = std::move(problem);
+      first_error_seq_.store(first_error_.seq, std::memory_order_relaxed);
+    }
+  }
+
+  // Stops reading the input at a problem in it: an error, or under --lenient a skip of
+  // the rest. With the lock held.
+  void end_input(Problem problem) {
+    eof_ = true;
+    carry_.clear();
+    if (lenient_) read_skip_ = std::move(problem);
+    else note_error(std::move(problem));
+  }
+
   std::mutex mutex_;
-  Source& source_;
+  InputStream& source_;
   std::string carry_;  // bytes read past the last whole line
   size_t chunk_bytes_;
+  bool lenient_;
+  std::optional<Problem> read_skip_;
   bool eof_ = false;
   uint64_t next_seq_ = 0;
   uint64_t offset_ = 0;
@@ -209,6 +301,45 @@ struct WorkerTally : RecordSink {
     ++skipped;
     if (first_skips.size() < kMaxSkipsShown) first_skips.push_back(std::move(problem));
   }
+  // Whether the next skip would be shown, so worth the cost of locating it.
+  bool shows_next_skip() const { return first_skips.size() < kMaxSkipsShown; }
+};
+
+// Locates and counts the records a loader skipped inside one text under --lenient.
+class TextSkips final : public SkipReporter {
+ public:
+  explicit TextSkips(WorkerTally& tally) : tally_(tally) {}
+
+  // The text is one JSON line, line `line` of the input: columns are offsets + 1.
+  void at_line(uint64_t seq, uint64_t line) {
+    seq_ = seq;
+    line_ = line;
+    input_ = {};
+  }
+  // The text starts at `pos` in `input`, the whole input read so far.
+  void at_document(uint64_t seq, std::string_view input, uint64_t pos) {
+    seq_ = seq;
+    input_ = input;
+    pos_ = pos;
+  }
+
+  void skip(uint64_t offset, std::string_view message) override {
+    Problem problem{seq_, line_, offset + 1, std::string(message)};
+    // Counting lines in a big document costs: only the skips shown are located.
+    if (input_.data() != nullptr && tally_.shows_next_skip()) {
+      LineCol at = line_col_at(input_.data(), input_.size(), pos_ + offset);
+      problem.line = at.line;
+      problem.column = at.column;
+    }
+    tally_.add_skip(std::move(problem));
+  }
+
+ private:
+  WorkerTally& tally_;
+  uint64_t seq_ = 0;
+  uint64_t line_ = 0;
+  std::string_view input_;
+  uint64_t pos_ = 0;
 };
 
 class FileReader {
@@ -222,16 +353,24 @@ class FileReader {
     std::unique_ptr<Source> source = input_.open ? input_.open() : Source::open(input_.path);
     report.name = source->name();
     report.compressed = source->compressed();
+    InputStream input(*source, options_.lenient);
 
     buffer_.reserve(std::max<size_t>(kHeadBytes, source->size_hint() + 1));
-    size_t got = source->read(buffer_.data(), kHeadBytes);
+    size_t got = input.read_full(buffer_.data(), kHeadBytes);
     buffer_.resize(got);
     bool whole = got < kHeadBytes;
+    // A byte order mark is no JSON, but editors on Windows write one: it is dropped.
     if (got >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) buffer_.assign(buffer_.view().substr(3));
     head_bytes_.assign(buffer_.view());
     if (is_blank(head_bytes_) && whole) {
       report.format = "empty";
       report.bytes = source->bytes_read();
+      if (input.failure()) {
+        LineCol at = line_col_at(head_bytes_.data(), head_bytes_.size(), head_bytes_.size());
+        report.skipped = 1;
+        report.first_skips.push_back(
+            fmt::format("{}: {} (the rest of the input is lost)", location(at.line, at.column), *input.failure()));
+      }
       return true;
     }
     InputHead head = make_head(input_.path, head_bytes_, whole);
@@ -240,8 +379,8 @@ class FileReader {
     if (spec.whole_file) head.framing = Framing::kDocument;
     if (options_.on_format) options_.on_format(spec.name, head.framing == Framing::kLines);
 
-    bool keep_going = head.framing == Framing::kLines ? read_lines(*source, head, spec, report)
-                                                      : read_documents(*source, head, spec, report);
+    bool keep_going = head.framing == Framing::kLines ? read_lines(input, head, spec, report)
+                                                      : read_documents(input, head, spec, report);
     report.bytes = source->bytes_read();
     return keep_going;
   }
@@ -274,25 +413,41 @@ class FileReader {
   }
 
   // One JSON text or several back to back: the whole input is read, then loaded text by text.
-  bool read_documents(Source& source, const InputHead& head, const FormatSpec& spec, FileReport& report) {
+  bool read_documents(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report) {
     size_t size = buffer_.size();
-    for (;;) {
+    // Reading stops at a NUL byte, which no JSON text holds: binary data without end
+    // (/dev/zero) cannot fill the memory, and the text before it is still read.
+    const void* nul = std::memchr(buffer_.data(), '\0', size);
+    while (nul == nullptr) {
       if (size == buffer_.capacity()) {
         buffer_.resize(size);
         buffer_.reserve(buffer_.capacity() * 2);
       }
-      size_t got = source.read(buffer_.data() + size, buffer_.capacity() - size);
+      size_t got = input.read(buffer_.data() + size, buffer_.capacity() - size);
       if (got == 0) break;
+      nul = std::memchr(buffer_.data() + size, '\0', got);
       size += got;
     }
+    if (nul != nullptr) size = static_cast<const char*>(nul) - buffer_.data();
     buffer_.resize(size);
     std::string_view text = buffer_.view();
+    // Where the text stops short of the input: at the NUL, or (--lenient) where damaged
+    // compressed data gave out. A document that runs into it is reported as this.
+    std::optional<Problem> cut;
+    if (nul != nullptr || input.failure()) {
+      LineCol at = line_col_at(text.data(), text.size(), text.size());
+      cut = Problem{kInputEnd, at.line, at.column,
+                    nul != nullptr ? std::string(kNulMessage) + " (the rest of the input was not read)"
+                                   : *input.failure() + " (the rest of the input is lost)"};
+    }
     std::unique_ptr<Loader> loader = spec.make_loader(head);
     LoadContext ctx{parsers_[0], file_index_};
     std::vector<WorkerTally> tallies(1);
     WorkerTally& tally = tallies[0];
     tally.sink = sinks_[0];
     RecordSink& sink = tally;
+    TextSkips skips(tally);
+    if (options_.lenient) ctx.skips = &skips;
 
     size_t pos = skip_whitespace(text, 0);
     uint64_t seq = 0;
@@ -307,15 +462,25 @@ class FileReader {
       }
       std::string_view doc = text.substr(pos, end - pos);
       SourceRef where{file_index_, line, pos, {}};
+      skips.at_document(seq, text, pos);
       try {
         if (loader->load(doc, where, ctx, sink) == Flow::kStop) {
           record_skips(report, tallies, *loader);
           return false;
         }
       } catch (const DocumentError& e) {
-        LineCol bad = line_col_at(text.data(), text.size(), pos + e.offset());
-        Problem problem{seq, bad.line, bad.column, e.what()};
-        if (!options_.lenient) throw_problem(problem);
+        // Running into the cut is the cut's doing: it is reported once, below.
+        if (cut && pos + e.offset() >= trimmed_size(text)) break;
+        if (!options_.lenient) {
+          LineCol bad = line_col_at(text.data(), text.size(), pos + e.offset());
+          throw_problem(Problem{seq, bad.line, bad.column, e.what()});
+        }
+        Problem problem{seq, 0, 0, fmt::format("{} (the rest of the document was skipped)", e.what())};
+        if (tally.shows_next_skip()) {
+          LineCol bad = line_col_at(text.data(), text.size(), pos + e.offset());
+          problem.line = bad.line;
+          problem.column = bad.column;
+        }
         tally.add_skip(std::move(problem));
       }
       ++seq;
@@ -323,16 +488,20 @@ class FileReader {
       line += count_newlines(text.data() + pos, next - pos);
       pos = next;
     }
+    if (cut) {
+      if (!options_.lenient) throw_problem(*cut);
+      tally.add_skip(std::move(*cut));
+    }
     bool keep_going = loader->finish(ctx, sink) == Flow::kContinue;
     record_skips(report, tallies, *loader);
     return keep_going;
   }
 
-  bool read_lines(Source& source, const InputHead& head, const FormatSpec& spec, FileReport& report) {
+  bool read_lines(InputStream& source, const InputHead& head, const FormatSpec& spec, FileReport& report) {
     // Only formats whose lines are independent may be split across threads.
     size_t workers = spec.line_parallel ? sinks_.size() : 1;
     if (source.size_hint() > 0 && source.size_hint() < 2 * options_.chunk_bytes) workers = 1;
-    ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes);
+    ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes, options_.lenient);
     buffer_ = PaddedBuffer();  // the queue took a copy; chunks have buffers of their own
     std::vector<WorkerTally> tallies(workers);
     for (size_t w = 0; w < workers; ++w) tallies[w].sink = sinks_[w];
@@ -353,6 +522,7 @@ class FileReader {
 
     if (queue.failure()) std::rethrow_exception(queue.failure());
     if (queue.first_error().seq != kNoChunk) throw_problem(queue.first_error());
+    if (queue.read_skip()) tallies[0].add_skip(*queue.read_skip());
     bool keep_going = !queue.stopped_by_sink();
     for (size_t w = 0; w < workers && keep_going; ++w) {
       LoadContext ctx{parsers_[w], file_index_};
@@ -365,6 +535,8 @@ class FileReader {
   void read_chunks(ChunkQueue& queue, Loader& loader, size_t w, WorkerTally& tally) {
     Chunk chunk;
     LoadContext ctx{parsers_[w], file_index_};
+    TextSkips skips(tally);
+    if (options_.lenient) ctx.skips = &skips;
     RecordSink& sink = tally;
     const auto& precheck = options_.line_precheck;
     while (queue.take(chunk)) {
@@ -379,6 +551,7 @@ class FileReader {
         if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
         if (!is_blank(text) && (!precheck || precheck(text))) {
           SourceRef where{file_index_, line, chunk.offset + pos, text};
+          skips.at_line(chunk.seq, line);
           try {
             if (loader.load(text, where, ctx, sink) == Flow::kStop) {
               queue.stop();
@@ -386,6 +559,12 @@ class FileReader {
             }
           } catch (const DocumentError& e) {
             Problem problem{chunk.seq, line, e.offset() + 1, e.what()};
+            // A NUL byte before where the loader stopped is the first thing wrong there.
+            size_t limit = std::min<size_t>(e.offset() + 1, text.size());
+            if (const void* nul = std::memchr(text.data(), '\0', limit)) {
+              problem.column = static_cast<const char*>(nul) - text.data() + 1;
+              problem.message = kNulMessage;
+            }
             if (!options_.lenient) {
               queue.report_error(std::move(problem));
               break;  // later lines of this chunk cannot hold the first error

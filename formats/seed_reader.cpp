@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "formats/json_scan.h"
+#include "formats/json_util.h"
 #include "formats/otlp_common.h"  // describe_json
 #include "src/errors.h"
 #include "src/time.h"
@@ -30,7 +31,7 @@ std::string_view trim_json_space(std::string_view text) {
 
 od::object SeedReader::start(od::parser& parser, od::document& doc, std::string_view text, std::string_view what) {
   if (auto error = parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc))
-    throw DocumentError(0, fmt::format("expected {} ({})", what, simdjson::error_message(error)));
+    throw iterate_error(text, fmt::format("expected {}", what), error);
   SeedReader reader(doc, text);
   od::object root;
   if (auto error = doc.get_object().get(root)) {

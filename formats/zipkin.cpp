@@ -161,7 +161,8 @@ class ZipkinLoader final : public Loader {
     // The rest of the text, then its padding, pads the span.
     size_t capacity = text_.size() - begin + simdjson::SIMDJSON_PADDING;
     if (auto error = parser.iterate(text_.data() + begin, end - begin, capacity).get(doc_)) {
-      throw DocumentError(begin, fmt::format("expected a span object ({})", simdjson::error_message(error)));
+      DocumentError located = iterate_error(text_.substr(begin, end - begin), "expected a span object", error);
+      throw DocumentError(begin + located.offset(), located.what());
     }
     scratch_.rewind(0);
     OtlpReader reader(doc_, text_, scratch_);

@@ -92,13 +92,15 @@ class GzipReader : public ByteReader {
   ~GzipReader() override { inflateEnd(&stream_); }
 
   size_t read(char* dst, size_t n) override {
+    if (!failure_.empty()) throw InputError(failure_);
     size_t total = 0;
     while (total < n && !done_) {
       if (stream_.avail_in == 0) {
         stream_.avail_in = static_cast<uInt>(in_->read(reinterpret_cast<char*>(buffer_.get()), kBufferSize));
         stream_.next_in = buffer_.get();
         if (stream_.avail_in == 0) {
-          if (!at_member_end_) throw InputError(fmt::format("{}: truncated gzip data (unexpected end of file)", name_));
+          if (!at_member_end_)
+            return fail(total, fmt::format("{}: truncated gzip data (unexpected end of file)", name_));
           done_ = true;
           break;
         }
@@ -113,16 +115,26 @@ class GzipReader : public ByteReader {
       } else if (rc == Z_OK || rc == Z_BUF_ERROR) {
         if (stream_.total_in > 0) at_member_end_ = false;
       } else {
-        throw InputError(fmt::format("{}: corrupt gzip data: {}", name_, stream_.msg ? stream_.msg : "inflate failed"));
+        return fail(total,
+                    fmt::format("{}: corrupt gzip data: {}", name_, stream_.msg ? stream_.msg : "inflate failed"));
       }
     }
     return total;
   }
 
  private:
+  // Hands out what was inflated before a failure and throws at the next read, so that a
+  // reader can keep the good part of a truncated or corrupt input (--lenient).
+  size_t fail(size_t total, std::string message) {
+    if (total == 0) throw InputError(message);
+    failure_ = std::move(message);
+    return total;
+  }
+
   static constexpr size_t kBufferSize = 1 << 18;
   std::unique_ptr<ByteReader> in_;
   std::string name_;
+  std::string failure_;
   std::unique_ptr<unsigned char[]> buffer_;
   z_stream stream_;
   bool done_ = false;
@@ -140,6 +152,7 @@ class ZstdReader : public ByteReader {
   ~ZstdReader() override { ZSTD_freeDStream(stream_); }
 
   size_t read(char* dst, size_t n) override {
+    if (!failure_.empty()) throw InputError(failure_);
     ZSTD_outBuffer out{dst, n, 0};
     while (out.pos < out.size && !done_) {
       if (in_pos_ == in_size_) {
@@ -147,7 +160,7 @@ class ZstdReader : public ByteReader {
         in_pos_ = 0;
         if (in_size_ == 0) {
           // 0 from the last call = a frame ended exactly there.
-          if (frame_open_) throw InputError(fmt::format("{}: truncated zstd data (unexpected end of file)", name_));
+          if (frame_open_) return fail(out.pos, fmt::format("{}: truncated zstd data (unexpected end of file)", name_));
           done_ = true;
           break;
         }
@@ -155,16 +168,24 @@ class ZstdReader : public ByteReader {
       ZSTD_inBuffer in{buffer_.get(), in_size_, in_pos_};
       size_t rc = ZSTD_decompressStream(stream_, &out, &in);
       in_pos_ = in.pos;
-      if (ZSTD_isError(rc)) throw InputError(fmt::format("{}: corrupt zstd data: {}", name_, ZSTD_getErrorName(rc)));
+      if (ZSTD_isError(rc)) return fail(out.pos, fmt::format("{}: corrupt zstd data: {}", name_, ZSTD_getErrorName(rc)));
       frame_open_ = rc != 0;
     }
     return out.pos;
   }
 
  private:
+  // As GzipReader::fail: the good bytes first, the failure at the next read.
+  size_t fail(size_t total, std::string message) {
+    if (total == 0) throw InputError(message);
+    failure_ = std::move(message);
+    return total;
+  }
+
   static constexpr size_t kBufferSize = 1 << 18;
   std::unique_ptr<ByteReader> in_;
   std::string name_;
+  std::string failure_;
   std::unique_ptr<char[]> buffer_;
   ZSTD_DStream* stream_;
   size_t in_size_ = 0;

@@ -33,6 +33,8 @@ class Source {
   uint64_t bytes_read() const { return bytes_read_; }
 
   // Reads up to `n` bytes (fewer only at the end); returns 0 at the end. Throws InputError.
+  // Compressed input that is truncated or corrupt first yields the bytes decompressed
+  // before the damage (fewer than `n`), then throws at the next read.
   size_t read(char* dst, size_t n);
 
  private:

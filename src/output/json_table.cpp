@@ -60,7 +60,9 @@ void write_json(const Table& table, const RenderStyle&, std::string& out) {
   append_count_field("spans", meta.spans, out);
   append_count_field("logs", meta.logs, out);
   append_count_field("skipped", meta.skipped, out);
-  out += "  \"approximate\": ";
+  out += "  \"skipped_at\": ";
+  append_json_string_array(meta.skipped_at, out);
+  out += ",\n  \"approximate\": ";
   out += meta.approximate ? "true" : "false";
   out += ",\n";
   if (!meta.percentile_method.empty()) {

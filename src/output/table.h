@@ -43,6 +43,9 @@ struct TableMeta {
   uint64_t spans = 0;
   uint64_t logs = 0;
   uint64_t skipped = 0;
+  // Where the first skips were ("file:line:col: message"), at most kMaxSkipsShown
+  // (formats/read_inputs.h) in input order; empty when nothing was skipped.
+  std::vector<std::string> skipped_at;
   bool approximate = false;
   std::string percentile_method;   // empty when the table has no percentiles
   std::vector<std::string> notes;  // one sentence each, for people

@@ -17,9 +17,11 @@ void write_json_report(const Report& report, const std::vector<const Section*>& 
   append_json_string(meta.command, out);
   out += ",\n  \"inputs\": ";
   append_json_string_array(meta.inputs, out);
-  fmt::format_to(std::back_inserter(out),
-                 ",\n  \"records\": {},\n  \"spans\": {},\n  \"logs\": {},\n  \"skipped\": {},\n  \"approximate\": {},\n",
-                 meta.records, meta.spans, meta.logs, meta.skipped, meta.approximate ? "true" : "false");
+  fmt::format_to(std::back_inserter(out), ",\n  \"records\": {},\n  \"spans\": {},\n  \"logs\": {},\n  \"skipped\": {},\n",
+                 meta.records, meta.spans, meta.logs, meta.skipped);
+  out += "  \"skipped_at\": ";
+  append_json_string_array(meta.skipped_at, out);
+  fmt::format_to(std::back_inserter(out), ",\n  \"approximate\": {},\n", meta.approximate ? "true" : "false");
   out += "  \"notes\": ";
   append_json_string_array(report_notes(report, only), out);
   out += ",\n";

@@ -32,8 +32,8 @@ TEST_CASE("cli: --version prints the version, exit 0", "[e2e][cli]") {
 
 namespace {
 
-const char* const kCommands[] = {"stats", "info",   "grep",  "top",   "summary", "cost",
-                                 "tree",  "replay", "report", "diff", "check",   "completions"};
+const char* const kCommands[] = {"stats", "info",   "grep",   "top",  "summary", "cost",       "merge",
+                                 "convert", "tree",  "replay", "report", "diff", "check",   "completions"};
 
 }  // namespace
 

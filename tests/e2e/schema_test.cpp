@@ -73,14 +73,14 @@ void check_documented(const std::string& command, const Keys& keys) {
 }
 
 const Keys kTableTop = {"schema_version", "command", "inputs", "records", "spans", "logs", "skipped",
-                        "approximate", "notes", "rows"};
+                        "skipped_at", "approximate", "notes", "rows"};
 
 }  // namespace
 
 TEST_CASE("schema: stats --format json", "[e2e][schema]") {
   Shape s = run_shape("stats --json samples/otlp_traces.json");
   Keys top = kTableTop;
-  top.insert(top.begin() + 8, "percentile_method");
+  top.insert(top.begin() + 9, "percentile_method");
   CHECK(s.top == top);
   CHECK(s.schema_version == 1);
   Keys row = {"name",   "count",  "errors", "error_rate", "min_ns", "mean_ns", "p50_ns",
