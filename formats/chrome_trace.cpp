@@ -79,7 +79,7 @@ bool read_micros(od::value value, int64_t& ns) {
   if (micros_text_to_ns(trim_right(value.raw_json_token()), ns)) return true;
   double d = 0;
   // Same range as micros_text_to_ns: ±4e15 µs.
-  if (value.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) > 4e15) return false;
+  if (get_double_exact(value, d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) > 4e15) return false;
   ns = std::llround(d * 1000);
   return true;
 }
@@ -113,7 +113,7 @@ simdjson::error_code read_value(od::value value, Value& out) {
         out = Value::of_int(i);
       } else {
         double d = 0;
-        if (auto error = value.get_double().get(d)) return error;
+        if (auto error = get_double_exact(value, d)) return error;
         out = Value::of_double(d);
       }
       return simdjson::SUCCESS;

@@ -147,7 +147,9 @@ inline size_t read_number(std::string_view text, size_t pos, Value& value) {
     if (p[i] == '+' || p[i] == '-') ++i;
     size_t exponent = i;
     while (is_digit(p[i])) ++i;
-    if (i == exponent) return std::string_view::npos;
+    // simdjson refuses exponents too long for its accumulator ("0e500000000000000000"):
+    // leave long ones to it.
+    if (i == exponent || i - exponent > 4) return std::string_view::npos;
   }
   if (i > text.size()) return std::string_view::npos;
   if (is_integer) {

@@ -108,16 +108,29 @@ bool read_int64_lenient(od::value value, int64_t& out) {
     return true;
   }
   double d = 0;
-  if (value.get_double().get(d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) >= 9.2e18)
+  if (get_double_exact(value, d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) >= 9.2e18)
     return false;
   out = static_cast<int64_t>(std::llround(d));
   return true;
 }
 
+simdjson::error_code get_double_exact(od::value& value, double& out) {
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r'))
+    token.remove_suffix(1);
+  if (auto error = value.get_double().get(out)) return error;
+  if (token.size() >= 20) {
+    double exact = 0;
+    auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), exact);
+    if (error == std::errc() && end == token.data() + token.size()) out = exact;
+  }
+  return simdjson::SUCCESS;
+}
+
 bool read_double_lenient(od::value value, double& out) {
   od::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return false;
-  if (type == od::json_type::number) return value.get_double().get(out) == simdjson::SUCCESS;
+  if (type == od::json_type::number) return get_double_exact(value, out) == simdjson::SUCCESS;
   if (type != od::json_type::string) return false;
   std::string_view s;
   if (value.get_string().get(s) != simdjson::SUCCESS) return false;
@@ -139,14 +152,16 @@ simdjson::error_code read_json_value(od::value value, Value& out) {
       return simdjson::SUCCESS;
     }
     case od::json_type::number: {
+      // Numbers of 20 or more characters go to get_double_exact (json_util.h says why).
+      std::string_view token = value.raw_json_token();
       od::number number;
-      if (value.get_number().get(number) == simdjson::SUCCESS) {
+      if (token.size() < 20 && value.get_number().get(number) == simdjson::SUCCESS) {
         out = number.is_int64() ? Value::of_int(number.get_int64()) : Value::of_double(number.as_double());
         return simdjson::SUCCESS;
       }
       // Integers past uint64 are refused by get_number(); keep them as doubles.
       double d = 0;
-      if (auto error = value.get_double().get(d)) return error;
+      if (auto error = get_double_exact(value, d)) return error;
       out = Value::of_double(d);
       return simdjson::SUCCESS;
     }

@@ -41,6 +41,11 @@ uint64_t current_offset(od::document& doc, std::string_view text);
 [[noreturn]] void fail_at(od::document& doc, std::string_view text, std::string_view expected,
                           simdjson::error_code error);
 
+// value.get_double(), correct for long numbers too: simdjson 3.0.1 misreads decimals of
+// 20 or more digits (0.1234567890123456789012345 as 1.096e-07, 1.00000000000000000001 as
+// 0 through get_number()), so those are read from their text with from_chars.
+simdjson::error_code get_double_exact(od::value& value, double& out);
+
 // Reads an integer given as a JSON number or a decimal string ("1736937000000000000").
 // Doubles are accepted and rounded. Returns false on any other type.
 bool read_int64_lenient(od::value value, int64_t& out);

@@ -328,29 +328,20 @@ class JsonlLogsLoader final : public Loader {
   // A number's text as written ("30", "1736937000.123"), without trailing whitespace.
   static std::string_view token_of(od::value& value) { return trim_right(value.raw_json_token()); }
 
-  // simdjson 3.0.1 misreads decimals of 20 or more digits: get_number() gives 0 for
-  // "100000000000000000000000.5" and "1.00000000000000000001"; from_chars reads them
-  // correctly rounded.
-  static double long_decimal(std::string_view token, double simdjson_value) {
-    double d = 0;
-    auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), d);
-    return error == std::errc() && end == token.data() + token.size() ? d : simdjson_value;
-  }
-
   void read_number(od::value& value, Value& out) {
     // One pass with get_number(): classifying first (get_number_type) and then parsing
     // costs twice as much in the hot loop.
-    std::string_view token = token_of(value);
-    od::number number;
-    if (value.get_number().get(number) == SUCCESS) {
-      if (number.is_int64()) out = Value::of_int(number.get_int64());
-      else if (token.size() < 20) out = Value::of_double(number.as_double());
-      else out = Value::of_double(long_decimal(token, number.as_double()));
-      return;
+    // Numbers of 20 or more characters go to get_double_exact (json_util.h says why).
+    if (token_of(value).size() < 20) {
+      od::number number;
+      if (value.get_number().get(number) == SUCCESS) {
+        out = number.is_int64() ? Value::of_int(number.get_int64()) : Value::of_double(number.as_double());
+        return;
+      }
     }
     // Integers past uint64 are refused by get_number(); keep them as doubles.
     double d = 0;
-    check(value.get_double().get(d), "expected a number");
+    check(get_double_exact(value, d), "expected a number");
     out = Value::of_double(d);
   }
 

@@ -135,7 +135,7 @@ Value SeedReader::any(od::value value) const {
       }
       // Integers past INT64_MAX (Python has no limit) are kept as doubles.
       double d = 0;
-      if (auto error = value.get_double().get(d)) fail_value(value, "expected a number", error);
+      if (auto error = get_double_exact(value, d)) fail_value(value, "expected a number", error);
       return Value::of_double(d);
     }
     case od::json_type::boolean: {

@@ -307,7 +307,7 @@ class ZipkinLoader final : public Loader {
         if (token.find_first_of(".eE") == std::string_view::npos && value.get_int64().get(i) == simdjson::SUCCESS)
           return Value::of_int(i);
         double d = 0;
-        if (auto error = value.get_double().get(d)) reader.fail_value(value, "expected a tag value", error);
+        if (auto error = get_double_exact(value, d)) reader.fail_value(value, "expected a tag value", error);
         return Value::of_double(d);
       }
       case od::json_type::null:

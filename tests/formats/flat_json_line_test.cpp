@@ -45,6 +45,7 @@ TEST_CASE("flat json: lines it leaves to simdjson", "[flat-json]") {
            R"({"a":1234567890123456789})",      // 19 digits: may not fit int64
            R"({"a":1e400})",                    // out of double range
            R"({"a":1e-320})",                   // subnormal
+           R"({"a":0e500000000000000000000000009})",  // an exponent simdjson refuses
            R"({"a":01})",                       // leading zero
            R"({"a":1.})",                       // no fraction digits
            R"({"a":.5})",                       // no integer digits
@@ -142,4 +143,19 @@ TEST_CASE("jsonl: a decimal with 20+ integer digits is read correctly on both pa
     CHECK(result.exit_code == 0);
     CHECK(result.out.find("\"big\":1.0000000000000001e+23}") != std::string::npos);
   }
+}
+
+TEST_CASE("loaders: numbers of 20+ digits are read correctly rounded (simdjson 3.0.1 misreads them)", "[flat-json][jsonl]") {
+  // A nested object sends the line to the general path; OTLP reads doubleValue there too.
+  auto jsonl = trace::testing::run_trace("grep --json '' -", R"({"msg":"x","o":{},"v":0.1234567890123456789012345})"
+                                                             "\n");
+  CHECK(jsonl.exit_code == 0);
+  CHECK(jsonl.out.find("\"v\":0.12345678901234568}") != std::string::npos);
+  std::string otlp =
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",)"
+      R"("spanId":"b7ad6b7169203331","name":"s","startTimeUnixNano":"1","endTimeUnixNano":"2",)"
+      R"("attributes":[{"key":"v","value":{"doubleValue":1.00000000000000000001}}]}]}]}]})";
+  auto result = trace::testing::run_trace("grep --json '' -", otlp + "\n");
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("\"v\":1}") != std::string::npos);
 }
