@@ -387,6 +387,9 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
     if (f.log_line_spans > 0)
       meta.notes.push_back(fmt::format("{}: {} of its spans are log lines with a duration, counted once as records",
                                        inputs[i].name, f.log_line_spans));
+    if (inputs[i].skipped > 0)
+      meta.notes.push_back(fmt::format("{}: partial: {} malformed record{} skipped (--lenient)", inputs[i].name,
+                                       inputs[i].skipped, inputs[i].skipped == 1 ? "" : "s"));
   }
   if (inputs.size() > 1) {
     FileStats shown = total;

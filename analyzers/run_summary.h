@@ -46,6 +46,7 @@ struct InputFacts {
   std::string name;
   std::string format;
   uint64_t bytes = 0;
+  uint64_t skipped = 0;  // malformed records skipped under --lenient: the file was read in part
 };
 
 class RunSummary : public RecordSink {

@@ -102,7 +102,7 @@ int run_merge(const MergeOptions& options) {
   }
   if (summary) {
     std::vector<InputFacts> facts;
-    for (const formats::FileReport& file : read.files) facts.push_back({file.name, file.format, file.bytes});
+    for (const formats::FileReport& file : read.files) facts.push_back({file.name, file.format, file.bytes, file.skipped});
     output::Report report = summary->summary().finish(facts);
     report.meta.command = "summary";
     fill_report_meta(report.meta, read, report.meta.records);

@@ -113,3 +113,19 @@ TEST_CASE("summary: a malformed input is a located error, exit 2", "[e2e][summar
   CHECK(result.out.empty());
   CHECK(result.err.rfind("trace: error: samples/bad/truncated_otlp.json:", 0) == 0);
 }
+
+TEST_CASE("summary --lenient: a file read in part is named in the notes, on stderr and in JSON", "[e2e][summary]") {
+  const std::string files = "samples/app_logs.jsonl tests/data/bad/invalid_utf8.jsonl";
+  auto json = trace::testing::run_trace("summary --lenient --json " + files);
+  CHECK(json.exit_code == 0);
+  CHECK(json.out.find("\"tests/data/bad/invalid_utf8.jsonl: partial: 1 malformed record skipped (--lenient)\"") !=
+        std::string::npos);
+  CHECK(json.out.find("\"skipped\": 1") != std::string::npos);
+  auto table = trace::testing::run_trace("summary --lenient " + files);
+  CHECK(table.exit_code == 0);
+  CHECK(table.err.find("note: tests/data/bad/invalid_utf8.jsonl: partial: 1 malformed record skipped (--lenient)\n") !=
+        std::string::npos);
+  auto strict = trace::testing::run_trace("summary " + files);
+  CHECK(strict.exit_code == 2);
+  CHECK(strict.out.empty());
+}
