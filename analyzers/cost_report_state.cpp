@@ -18,33 +18,6 @@ namespace {
 
 constexpr uint32_t kNoFile = std::numeric_limits<uint32_t>::max();
 
-void append_int(int64_t n, std::string& out) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
-void field(std::string_view key, int64_t n, std::string& out) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  append_int(n, out);
-}
-void field(std::string_view key, uint64_t n, std::string& out) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-void field(std::string_view key, bool b, std::string& out) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  out += b ? "true" : "false";
-}
-
 std::string int128_text(__int128 n) {
   if (n == 0) return "0";
   bool negative = n < 0;
@@ -73,14 +46,14 @@ bool parse_int128(std::string_view text, __int128& out) {
 }
 
 void write_tally(const CostReport::Tally& t, std::string& out) {
-  field("calls", t.calls, out);
-  field("priced", t.priced, out);
-  field("carried", t.carried, out);
-  field("unknown", t.unknown, out);
-  field("total_only", t.total_only, out);
-  field("input", t.input, out);
-  field("output", t.output, out);
-  field("cached", t.cached, out);
+  append_field("calls", t.calls, out);
+  append_field("priced", t.priced, out);
+  append_field("carried", t.carried, out);
+  append_field("unknown", t.unknown, out);
+  append_field("total_only", t.total_only, out);
+  append_field("input", t.input, out);
+  append_field("output", t.output, out);
+  append_field("cached", t.cached, out);
   out += ",\"cost_fusd\":\"";
   out += int128_text(t.cost_fusd);
   out += '"';
@@ -230,7 +203,7 @@ void CostReportState::write(const CostReport& cost, std::string& out) {
     out += ",\"first_file\":";
     if (m.first_file == kNoFile) out += "null";
     else append_int(m.first_file, out);
-    field("first_line", m.first_line, out);
+    append_field("first_line", m.first_line, out);
     out += '}';
   }
   out += "],\"groups\":[";
@@ -245,14 +218,14 @@ void CostReportState::write(const CostReport& cost, std::string& out) {
   }
   out += "],\"capped\":{\"models\":";
   out += cost.models_capped_ ? "true" : "false";
-  field("groups", cost.groups_capped_, out);
+  append_field("groups", cost.groups_capped_, out);
   out += '}';
-  field("without_usage", cost.without_usage_, out);
-  field("uncounted", cost.uncounted_, out);
+  append_field("without_usage", cost.without_usage_, out);
+  append_field("uncounted", cost.uncounted_, out);
   out += ",\"uncounted_file\":";
   if (cost.uncounted_file_ == kNoFile) out += "null";
   else append_int(cost.uncounted_file_, out);
-  field("uncounted_line", cost.uncounted_line_, out);
+  append_field("uncounted_line", cost.uncounted_line_, out);
   // Sorted: the notes sort them anyway, and equal states then write equal bytes.
   std::vector<std::string> keys(cost.cost_keys_.begin(), cost.cost_keys_.end());
   std::sort(keys.begin(), keys.end());

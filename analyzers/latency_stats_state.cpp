@@ -17,25 +17,6 @@ namespace {
 // DurationSketch bins of 1 ns to INT64_MAX ns lie in [0, 2200]; a partial's bins must too.
 constexpr int64_t kMaxSketchBin = 4096;
 
-void append_int(int64_t n, std::string& out) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
-void append_uint(uint64_t n, std::string& out) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
-void append_field(std::string_view key, uint64_t n, std::string& out) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  append_uint(n, out);
-}
-
 int64_t saturating_add(int64_t a, int64_t b) {
   int64_t sum;
   if (__builtin_add_overflow(a, b, &sum)) return std::numeric_limits<int64_t>::max();

@@ -19,12 +19,6 @@ namespace {
 
 constexpr std::string_view kStdinName = "<stdin>";  // Source's name for "-"
 
-void append_uint(uint64_t n, std::string& out) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
 void append_bool(bool b, std::string& out) { out += b ? "true" : "false"; }
 
 void append_strings(const std::vector<std::string>& items, std::string& out) {
@@ -596,6 +590,39 @@ std::vector<uint32_t> PartialMerge::add(const PartialHeader& header) {
     report_.files.push_back(file);
   }
   return index;
+}
+
+void append_int(int64_t n, std::string& out) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
+
+void append_uint(uint64_t n, std::string& out) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, end);
+}
+
+static void append_key(std::string_view key, std::string& out) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+}
+
+void append_field(std::string_view key, int64_t n, std::string& out) {
+  append_key(key, out);
+  append_int(n, out);
+}
+
+void append_field(std::string_view key, uint64_t n, std::string& out) {
+  append_key(key, out);
+  append_uint(n, out);
+}
+
+void append_field(std::string_view key, bool b, std::string& out) {
+  append_key(key, out);
+  out += b ? "true" : "false";
 }
 
 }  // namespace trace

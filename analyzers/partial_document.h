@@ -46,6 +46,13 @@ struct PartialHeader {
   std::vector<formats::FileReport> inputs;
 };
 
+// The states' number writers: a number, and ,"key":value for a count, an int or a flag.
+void append_int(int64_t n, std::string& out);
+void append_uint(uint64_t n, std::string& out);
+void append_field(std::string_view key, int64_t n, std::string& out);
+void append_field(std::string_view key, uint64_t n, std::string& out);
+void append_field(std::string_view key, bool b, std::string& out);
+
 // The envelope up to the state value: {"trace_partial":1, ..., "state":
 void begin_partial(const PartialHeader& header, std::string& out);
 // After the state value: "}\n".

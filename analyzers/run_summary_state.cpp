@@ -20,34 +20,6 @@ constexpr RecordKeyKind kAllKeys[] = {
     RecordKeyKind::kSession, RecordKeyKind::kUser,    RecordKeyKind::kAttr,
 };
 
-void append_int(int64_t n, std::string& out) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-
-// ,"key":N
-void field(std::string_view key, int64_t n, std::string& out) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  append_int(n, out);
-}
-void field(std::string_view key, uint64_t n, std::string& out) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, end);
-}
-void field(std::string_view key, bool b, std::string& out) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  out += b ? "true" : "false";
-}
-
 template <class V>
 std::vector<const std::pair<const std::string, V>*> in_key_order(const RunSummary::Map<V>& map) {
   std::vector<const std::pair<const std::string, V>*> items;
@@ -152,45 +124,45 @@ void RunSummaryState::write(const RunSummary& s, std::string& out) {
     const RunSummary::FileStats& f = s.files_[i];
     out += i > 0 ? ",{\"records\":" : "{\"records\":";
     append_int(static_cast<int64_t>(f.counts.records), out);
-    field("spans", f.counts.spans, out);
-    field("logs", f.counts.logs, out);
-    field("errors", f.counts.errors, out);
+    append_field("spans", f.counts.spans, out);
+    append_field("logs", f.counts.logs, out);
+    append_field("errors", f.counts.errors, out);
     out += ",\"levels\":[";
     for (size_t k = 0; k < f.levels.size(); ++k) {
       if (k > 0) out += ',';
       append_int(static_cast<int64_t>(f.levels[k]), out);
     }
     out += ']';
-    field("first_ns", f.first_ns, out);
-    field("last_ns", f.last_ns, out);
-    field("relative", f.relative, out);
-    field("log_line_spans", f.log_line_spans, out);
+    append_field("first_ns", f.first_ns, out);
+    append_field("last_ns", f.last_ns, out);
+    append_field("relative", f.relative, out);
+    append_field("log_line_spans", f.log_line_spans, out);
     out += '}';
   }
   out += ']';
   write_map<RunSummary::Counts>("services", s.services_, out, [](const RunSummary::Counts& c, std::string& o) {
-    field("records", c.records, o);
-    field("spans", c.spans, o);
-    field("logs", c.logs, o);
-    field("errors", c.errors, o);
+    append_field("records", c.records, o);
+    append_field("spans", c.spans, o);
+    append_field("logs", c.logs, o);
+    append_field("errors", c.errors, o);
   });
   write_map<RunSummary::LoggerStats>("loggers", s.loggers_, out, [](const RunSummary::LoggerStats& l, std::string& o) {
-    field("logs", l.logs, o);
-    field("warnings", l.warnings, o);
-    field("errors", l.errors, o);
+    append_field("logs", l.logs, o);
+    append_field("warnings", l.warnings, o);
+    append_field("errors", l.errors, o);
   });
   write_map<RunSummary::NameStats>("span_names", s.names_, out, [](const RunSummary::NameStats& n, std::string& o) {
-    field("spans", n.spans, o);
-    field("errors", n.errors, o);
-    field("timed", n.timed, o);
-    field("total_ns", n.total_ns, o);
-    field("max_ns", n.max_ns, o);
+    append_field("spans", n.spans, o);
+    append_field("errors", n.errors, o);
+    append_field("timed", n.timed, o);
+    append_field("total_ns", n.total_ns, o);
+    append_field("max_ns", n.max_ns, o);
   });
   write_map<RunSummary::ErrorStats>("errors", s.errors_, out, [](const RunSummary::ErrorStats& e, std::string& o) {
-    field("count", e.count, o);
-    field("first_ns", e.first_ns, o);
-    field("last_ns", e.last_ns, o);
-    field("example_ns", e.example_ns, o);
+    append_field("count", e.count, o);
+    append_field("first_ns", e.first_ns, o);
+    append_field("last_ns", e.last_ns, o);
+    append_field("example_ns", e.example_ns, o);
     o += ",\"example\":";
     output::append_json_string(e.example, o);
   });
@@ -203,20 +175,20 @@ void RunSummaryState::write(const RunSummary& s, std::string& out) {
       first = false;
       append_group_key(entry->first, parts, out);
       const RunSummary::GroupStats& g = entry->second;
-      field("records", g.counts.records, out);
-      field("spans", g.counts.spans, out);
-      field("logs", g.counts.logs, out);
-      field("errors", g.counts.errors, out);
-      field("span_time_ns", g.span_time_ns, out);
+      append_field("records", g.counts.records, out);
+      append_field("spans", g.counts.spans, out);
+      append_field("logs", g.counts.logs, out);
+      append_field("errors", g.counts.errors, out);
+      append_field("span_time_ns", g.span_time_ns, out);
       out += '}';
     }
   }
   out += "],\"capped\":{\"services\":";
   out += s.services_capped_ ? "true" : "false";
-  field("loggers", s.loggers_capped_, out);
-  field("span_names", s.names_capped_, out);
-  field("errors", s.errors_capped_, out);
-  field("groups", s.groups_capped_, out);
+  append_field("loggers", s.loggers_capped_, out);
+  append_field("span_names", s.names_capped_, out);
+  append_field("errors", s.errors_capped_, out);
+  append_field("groups", s.groups_capped_, out);
   out += "}}";
 }
 

@@ -94,60 +94,6 @@ bool read_id(od::value value, std::string_view& out) {
   return true;
 }
 
-simdjson::error_code read_value(od::value value, Value& out) {
-  od::json_type type;
-  if (auto error = value.type().get(type)) return error;
-  switch (type) {
-    case od::json_type::string: {
-      std::string_view s;
-      if (auto error = value.get_string().get(s)) return error;
-      out = Value::of_string(s);
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::number: {
-      od::number_type number_type;
-      if (auto error = value.get_number_type().get(number_type)) return error;
-      if (number_type == od::number_type::signed_integer) {
-        int64_t i = 0;
-        if (auto error = value.get_int64().get(i)) return error;
-        out = Value::of_int(i);
-      } else {
-        double d = 0;
-        if (auto error = get_double_exact(value, d)) return error;
-        out = Value::of_double(d);
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::boolean: {
-      bool b = false;
-      if (auto error = value.get_bool().get(b)) return error;
-      out = Value::of_bool(b);
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::null:
-      if (!value.is_null()) return simdjson::INCORRECT_TYPE;
-      out = Value{};
-      return simdjson::SUCCESS;
-    case od::json_type::object: {
-      od::object object;
-      std::string_view raw;
-      if (auto error = value.get_object().get(object)) return error;
-      if (auto error = object.raw_json().get(raw)) return error;
-      out = Value::of_raw_json(trim_right(raw));
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-      od::array array;
-      std::string_view raw;
-      if (auto error = value.get_array().get(array)) return error;
-      if (auto error = array.raw_json().get(raw)) return error;
-      out = Value::of_raw_json(trim_right(raw));
-      return simdjson::SUCCESS;
-    }
-  }
-  return simdjson::INCORRECT_TYPE;
-}
-
 enum class HeadField { kOther, kPh, kTs, kDur, kPid, kTid, kName, kScope, kCat, kId };
 
 // The keys the first pass reads, compared raw: cheaper than unescaping every key, and
@@ -492,7 +438,7 @@ class ChromeTraceLoader : public Loader {
             if (auto error = record_args_.read(arg.value())) fail_at(doc, text_, "malformed args", error);
             continue;
           }
-          if (auto error = read_value(arg.value(), attr.value)) fail_at(doc, text_, "malformed args", error);
+          if (auto error = read_json_value(arg.value(), attr.value)) fail_at(doc, text_, "malformed args", error);
           auto same = merge ? std::find_if(attrs_.begin() + 1, attrs_.end(),
                                            [&](const Attr& a) { return a.key == attr.key; })
                             : attrs_.end();
