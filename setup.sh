@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One step from a fresh Debian machine to a working `trace`:
 #   ./setup.sh run    install what is missing, build Release, run `trace stats` on a sample
-#   ./setup.sh test   the same set-up, then the whole test suite through ctest
+#   ./setup.sh test   the same set-up, then the whole test suite through ctest, on the
+#                     Release build and on an ASan+UBSan build
 # Installing needs root (apt-get); everything else works as any user.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,6 +34,15 @@ case "$mode" in
     ;;
   test)
     ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
+    # The same suite again on a build with AddressSanitizer and UndefinedBehaviorSanitizer:
+    # the end-to-end tests then run the instrumented binary on every sample and broken
+    # input. -O1 keeps the build and the run within a few minutes each.
+    sanitize_dir=${build_dir}-sanitize
+    cmake -S . -B "$sanitize_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+      -DTRACE_SANITIZE=ON -DTRACE_BUILD_BENCH=OFF >/dev/null
+    cmake --build "$sanitize_dir"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir "$sanitize_dir" --output-on-failure -j "$(nproc)"
     ;;
   *)
     echo "usage: ./setup.sh run|test" >&2
