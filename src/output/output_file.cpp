@@ -5,6 +5,7 @@
 #include <csignal>
 #include <stdexcept>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -43,6 +44,16 @@ void watch_signals() {
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
   if (path_.empty() || path_ == "-") return;
+  // Only a regular file (or a new one) is replaced by renaming: renaming over /dev/null,
+  // a FIFO or a symbolic link would replace the device, pipe or link itself. Those are
+  // written in place.
+  struct stat status {};
+  if (::lstat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (file_ == nullptr) throw InputError(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
+    in_place_ = true;
+    return;
+  }
   temp_ = path_ + ".tmp";
   file_ = std::fopen(temp_.c_str(), "wb");
   if (file_ == nullptr) throw InputError(fmt::format("{}: cannot write: {}", temp_, std::strerror(errno)));
@@ -54,14 +65,15 @@ OutputFile::~OutputFile() { discard(); }
 
 void OutputFile::discard() {
   if (file_ == nullptr) return;
-  pending_temp.store(nullptr);
   std::fclose(file_);
   file_ = nullptr;
+  if (in_place_) return;
+  pending_temp.store(nullptr);
   std::remove(temp_.c_str());
 }
 
 void OutputFile::write(std::string_view bytes) {
-  if (is_stdout()) {
+  if (path_.empty() || path_ == "-") {
     write_stdout(bytes);
     return;
   }
@@ -69,12 +81,21 @@ void OutputFile::write(std::string_view bytes) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
     int saved = errno;
     discard();
-    throw InputError(fmt::format("{}: cannot write: {}", temp_, std::strerror(saved)));
+    throw InputError(fmt::format("{}: cannot write: {}", in_place_ ? path_ : temp_, std::strerror(saved)));
   }
 }
 
 void OutputFile::commit() {
   if (file_ == nullptr) return;
+  if (in_place_) {
+    bool ok = std::fflush(file_) == 0;
+    int saved = errno;
+    ok = std::fclose(file_) == 0 && ok;
+    file_ = nullptr;
+    if (!ok) throw InputError(fmt::format("{}: cannot write: {}", path_, std::strerror(saved != 0 ? saved : errno)));
+    committed_ = true;
+    return;
+  }
   bool ok = std::fflush(file_) == 0;
   ok = ok && ::fsync(::fileno(file_)) == 0;
   int saved = errno;

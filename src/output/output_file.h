@@ -1,7 +1,9 @@
 // Results written to a named file go through a temporary beside it (FILE.tmp), renamed
 // over FILE only once everything was written and synced: a run that fails, is killed
 // by SIGINT/SIGTERM or runs out of disk never leaves a half file under the name asked
-// for, and a previous complete FILE stays until the new one replaces it.
+// for, and a previous complete FILE stays until the new one replaces it. A FILE that
+// exists and is not a regular file (/dev/null, a FIFO, /dev/stdout, a symbolic link) is
+// written in place: renaming over it would replace the device, pipe or link.
 #pragma once
 
 #include <cstdio>
@@ -27,7 +29,7 @@ class OutputFile {
   // (and removes the temporary).
   void commit();
 
-  bool is_stdout() const { return temp_.empty(); }
+  bool is_stdout() const { return path_.empty() || path_ == "-"; }
   const std::string& path() const { return path_; }
 
  private:
@@ -36,6 +38,7 @@ class OutputFile {
   std::string path_;
   std::string temp_;
   std::FILE* file_ = nullptr;
+  bool in_place_ = false;  // not a regular file: written directly
   bool committed_ = false;
 };
 

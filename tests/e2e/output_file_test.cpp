@@ -77,3 +77,19 @@ TEST_CASE("-o: a run killed by SIGTERM while reading leaves neither FILE nor FIL
   CHECK(!exists(path));
   CHECK(!exists(path + ".tmp"));
 }
+
+TEST_CASE("-o: /dev/null, a FIFO or a symbolic link is written in place, never replaced", "[e2e][output-file]") {
+  auto null = run_shell("\"$TRACE\" stats samples/otlp_traces.json -o /dev/null && test -c /dev/null && echo device");
+  CHECK(null.exit_code == 0);
+  CHECK(null.out == "device\n");
+  auto fifo = run_shell("d=$(mktemp -d); mkfifo \"$d/p\"; cat \"$d/p\" > \"$d/got\" & "
+                        "\"$TRACE\" stats --csv samples/otlp_traces.json -o \"$d/p\"; wait; "
+                        "test -p \"$d/p\" && head -1 \"$d/got\"; rm -rf \"$d\"");
+  CHECK(fifo.exit_code == 0);
+  CHECK(fifo.out == "name,count,errors,error_rate,min_ns,mean_ns,p50_ns,p90_ns,p95_ns,p99_ns,max_ns,total_ns\n");
+  auto link = run_shell("d=$(mktemp -d); touch \"$d/target\"; ln -s target \"$d/link\"; "
+                        "\"$TRACE\" stats --csv samples/otlp_traces.json -o \"$d/link\"; "
+                        "test -L \"$d/link\" && head -1 \"$d/target\"; rm -rf \"$d\"");
+  CHECK(link.exit_code == 0);
+  CHECK(link.out == "name,count,errors,error_rate,min_ns,mean_ns,p50_ns,p90_ns,p95_ns,p99_ns,max_ns,total_ns\n");
+}
