@@ -23,7 +23,7 @@ bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0;
 
 }  // namespace
 
-TEST_CASE("-o: stats, summary, cost, info, top and diff write to FILE what they would print", "[e2e][output-file]") {
+TEST_CASE("output file (-o): stats, summary, cost, info, top and diff write to FILE what they would print", "[e2e][output-file]") {
   for (const std::string args : {"stats --json samples/otlp_traces.json", "summary --csv samples/app_logs.jsonl",
                                  "cost samples/otlp_traces.json", "info samples/chrome_trace.json",
                                  "top -n 3 samples/otlp_traces.json",
@@ -40,7 +40,7 @@ TEST_CASE("-o: stats, summary, cost, info, top and diff write to FILE what they 
   }
 }
 
-TEST_CASE("-o: a run that fails leaves the previous FILE as it was and no FILE.tmp", "[e2e][output-file]") {
+TEST_CASE("output file (-o): a run that fails leaves the previous FILE as it was and no FILE.tmp", "[e2e][output-file]") {
   std::string path = temp_path("kept");
   auto first = run_trace("stats --json samples/otlp_traces.json -o " + path);
   REQUIRE(first.exit_code == 0);
@@ -53,13 +53,13 @@ TEST_CASE("-o: a run that fails leaves the previous FILE as it was and no FILE.t
   std::remove(path.c_str());
 }
 
-TEST_CASE("-o: a directory that does not exist is an error naming the temporary, exit 2", "[e2e][output-file]") {
+TEST_CASE("output file (-o): a directory that does not exist is an error naming the temporary, exit 2", "[e2e][output-file]") {
   auto result = run_trace("stats samples/otlp_traces.json -o /nonexistent-dir/out.txt");
   CHECK(result.exit_code == 2);
   CHECK(result.err == "trace: error: /nonexistent-dir/out.txt.tmp: cannot write: No such file or directory\n");
 }
 
-TEST_CASE("-o: no colour in a file unless --color always", "[e2e][output-file]") {
+TEST_CASE("output file (-o): no colour in a file unless --color always", "[e2e][output-file]") {
   std::string path = temp_path("color");
   REQUIRE(run_trace("stats samples/otlp_traces.json -o " + path).exit_code == 0);
   CHECK(read_file(path).find('\x1b') == std::string::npos);
@@ -68,7 +68,7 @@ TEST_CASE("-o: no colour in a file unless --color always", "[e2e][output-file]")
   std::remove(path.c_str());
 }
 
-TEST_CASE("-o: a run killed by SIGTERM while reading leaves neither FILE nor FILE.tmp", "[e2e][output-file]") {
+TEST_CASE("output file (-o): a run killed by SIGTERM while reading leaves neither FILE nor FILE.tmp", "[e2e][output-file]") {
   std::string path = temp_path("killed");
   // stdin stays open, so trace is still reading (its temporary is open) when killed.
   auto result = run_shell("sleep 5 | \"$TRACE\" report -o " + path + " - & pid=$!; sleep 0.5; "
@@ -78,7 +78,7 @@ TEST_CASE("-o: a run killed by SIGTERM while reading leaves neither FILE nor FIL
   CHECK(!exists(path + ".tmp"));
 }
 
-TEST_CASE("-o: /dev/null, a FIFO or a symbolic link is written in place, never replaced", "[e2e][output-file]") {
+TEST_CASE("output file (-o): /dev/null, a FIFO or a symbolic link is written in place, never replaced", "[e2e][output-file]") {
   auto null = run_shell("\"$TRACE\" stats samples/otlp_traces.json -o /dev/null && test -c /dev/null && echo device");
   CHECK(null.exit_code == 0);
   CHECK(null.out == "device\n");
