@@ -1,12 +1,14 @@
 // trace_gen: writes a large, realistic, deterministic trace of an LLM-agent pipeline to
 // stdout, for benchmarking `trace` against cat, rg, jq and mlr.
 //
-//   trace_gen --size 1G [--seed N] [--format jsonl|otlp-jsonl] > file
+//   trace_gen --size 1G [--seed N] [--format jsonl|otlp-jsonl|otlp-json] > file
 //
 // jsonl:      one structured log line per event (~550 bytes): stage completions with
 //             duration_ms (what the jsonl loader turns into spans named by `stage`), ~1.5%
 //             ERROR "stage failed" lines, WARN and DEBUG lines without a duration.
 // otlp-jsonl: one OTLP ExportTraceServiceRequest per line, one request (~10 spans) each.
+// otlp-json:  the same requests as one OTLP document on one line: their ResourceSpans in
+//             one resourceSpans array (a big single-document input, issue 9).
 //
 // Speed is the point (the generator must not be the slow part of a benchmark), so lines
 // are assembled by hand with memcpy and table-driven number/hex formatting into one
@@ -423,13 +425,16 @@ class Generator {
     }
   }
 
-  void run_otlp() {
+  // `document`: every request's ResourceSpans in one document (the caller closes it).
+  void run_otlp(bool document) {
     Request& r = active_[0];
-    for (;;) {
+    if (document) out_.lit("{\"resourceSpans\":[");
+    for (bool first = true;; first = false) {
       now_us_ += 1 + uint64_t(rng_.exponential(25000.0));
       start_request(r, now_us_);
       out_.begin_line();
-      emit_otlp(r);
+      if (document && !first) out_.ch(',');
+      emit_otlp(r, document);
       if (!out_.commit()) return;
     }
   }
@@ -888,7 +893,7 @@ class Generator {
     out_.lit("\",\"attributes\":[");
   }
 
-  void emit_otlp(const Request& r) {
+  void emit_otlp(const Request& r, bool document) {
     const ServiceSpec& svc = kServices[r.service];
     const uint64_t start_ns = now_us_ * 1000 + rng_.below(1000);
     const bool failed = r.count >= 2 && r.stages[r.count - 2].failed;
@@ -902,7 +907,7 @@ class Generator {
     }
     const uint64_t end_ns = t + 300000 + rng_.below(1500000);
 
-    out_.lit("{\"resourceSpans\":[{\"resource\":{\"attributes\":[");
+    out_.lit(document ? "{\"resource\":{\"attributes\":[" : "{\"resourceSpans\":[{\"resource\":{\"attributes\":[");
     bool first = true;
     attr_str(first, "service.name", svc.name);
     attr_str(first, "service.version", svc.version);
@@ -1006,7 +1011,7 @@ class Generator {
         otlp_status(error, true, call_end);
       }
     }
-    out_.lit("]}]}]}\n");
+    out_.lit(document ? "]}]}" : "]}]}]}\n");
   }
 
   Rng rng_;
@@ -1046,14 +1051,15 @@ bool parse_size(const char* text, uint64_t& bytes) {
 
 void usage(FILE* to) {
   std::fputs(
-      "usage: trace_gen --size SIZE [--seed N] [--format jsonl|otlp-jsonl] > FILE\n"
+      "usage: trace_gen --size SIZE [--seed N] [--format jsonl|otlp-jsonl|otlp-json] > FILE\n"
       "\n"
       "Writes a realistic, deterministic trace of an LLM-agent pipeline to stdout.\n"
       "  --size SIZE     bytes to write: a number with an optional K, M, G or T suffix\n"
       "                  (powers of 1024); output stops at the last whole line that fits\n"
       "  --seed N        random seed (default 1); the same seed gives the same bytes\n"
       "  --format F      jsonl (default): one JSON log line per pipeline event, ~550 bytes;\n"
-      "                  otlp-jsonl: one OTLP ExportTraceServiceRequest per line (~10 spans)\n",
+      "                  otlp-jsonl: one OTLP ExportTraceServiceRequest per line (~10 spans);\n"
+      "                  otlp-json: the same requests as one OTLP document on one line\n",
       to);
 }
 
@@ -1089,8 +1095,8 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--format") {
       format = value("--format");
-      if (format != "jsonl" && format != "otlp-jsonl") {
-        std::fprintf(stderr, "trace_gen: --format: '%s' is not jsonl or otlp-jsonl\n", format.c_str());
+      if (format != "jsonl" && format != "otlp-jsonl" && format != "otlp-json") {
+        std::fprintf(stderr, "trace_gen: --format: '%s' is not jsonl, otlp-jsonl or otlp-json\n", format.c_str());
         return 2;
       }
     } else if (arg == "-h" || arg == "--help") {
@@ -1110,12 +1116,16 @@ int main(int argc, char** argv) {
 
   // Our own block buffering: stdio's would only add a copy.
   std::setvbuf(stdout, nullptr, _IONBF, 0);
-  Out out(size);
+  // One document: its closing "]}\n" is written past the last request that fits.
+  const bool document = format == "otlp-json";
+  Out out(document && size > 3 ? size - 3 : size);
   Generator generator(seed, out);
-  if (format == "jsonl")
+  if (format == "jsonl") {
     generator.run_jsonl();
-  else
-    generator.run_otlp();
+  } else {
+    generator.run_otlp(document);
+    if (document) out.lit("]}\n");
+  }
   out.finish();
   return 0;
 }

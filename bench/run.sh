@@ -6,7 +6,8 @@
 # Environment (all optional):
 #   REPEAT=3            runs per fast command; the table keeps the fastest (slow tools run once)
 #   SLOW_PREFIX=200M    input for jq and mlr (and a trace run on the same input, to compare)
-#   OTLP=1              also time `trace stats` on an OTLP JSON-lines file of the same size
+#   OTLP=1              also time `trace stats` on an OTLP JSON-lines file and on one OTLP
+#                       document of the same size
 #   NO_RESULTS=1        print the table but do not append it to bench/RESULTS.md
 #   WAIT_IDLE=600       wait up to this many seconds for the 1-minute load average to fall
 #                       below 1 before timing (shared machines); the report records the load
@@ -77,10 +78,13 @@ PREFIX_BYTES=$(bytes_of "$PREFIX")
 if [[ $OTLP == 1 ]]; then
   OTLP_FILE=$DATA/trace_$SIZE.otlp.jsonl
   generate "$OTLP_FILE" "$SIZE" otlp-jsonl
+  # The same requests as one big OTLP document (the single-document path).
+  OTLP_DOC=$DATA/trace_$SIZE.otlp.json
+  generate "$OTLP_DOC" "$SIZE" otlp-json
 fi
 
 # Every run reads from the page cache: warm it once, untimed. RAM must hold the files.
-cat "$FILE" "$PREFIX" ${OTLP_FILE:+"$OTLP_FILE"} > /dev/null
+cat "$FILE" "$PREFIX" ${OTLP_FILE:+"$OTLP_FILE" "$OTLP_DOC"} > /dev/null
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 if ((${WAIT_IDLE:-0} > 0)); then
@@ -165,8 +169,13 @@ run_case "jq" "jq -c 'select((.duration_ms // -1) >= 1000)' $F" "$FILE" 1 \
   jq -c 'select((.duration_ms // -1) >= 1000)' "$FILE"
 JQ_SLOW=$(wc -l < "$OUT/$case_no.out" 2> /dev/null || echo '?')
 
+run_case "trace" "trace summary $F" "$FILE" "$REPEAT" "$TRACE" summary "$FILE"
+run_case "trace" "trace cost $F" "$FILE" "$REPEAT" "$TRACE" cost "$FILE"
+
 if [[ $OTLP == 1 ]]; then
   run_case "trace" "trace stats OTLP_FILE" "$OTLP_FILE" "$REPEAT" "$TRACE" stats "$OTLP_FILE"
+  run_case "trace" "trace stats -j1 OTLP_DOC" "$OTLP_DOC" "$REPEAT" "$TRACE" stats -j1 "$OTLP_DOC"
+  run_case "trace" "trace stats -j2 OTLP_DOC" "$OTLP_DOC" "$REPEAT" "$TRACE" stats -j2 "$OTLP_DOC"
 fi
 
 # The slow tools get the prefix only, once; trace runs on the same prefix for comparison.
@@ -197,7 +206,10 @@ report() {
   echo "Tools: $versions."
   echo "FILE = \`bench/data/trace_$SIZE.jsonl\` ($FILE_BYTES bytes, $(wc -l < "$FILE") lines);"
   echo "PREFIX = its first $SLOW_PREFIX, \`bench/data/trace_$SLOW_PREFIX.jsonl\` ($PREFIX_BYTES bytes)."
-  [[ $OTLP == 1 ]] && echo "OTLP_FILE = \`bench/data/trace_$SIZE.otlp.jsonl\` ($(bytes_of "$OTLP_FILE") bytes, one request of ~10 spans per line)."
+  if [[ $OTLP == 1 ]]; then
+    echo "OTLP_FILE = \`bench/data/trace_$SIZE.otlp.jsonl\` ($(bytes_of "$OTLP_FILE") bytes, one request of ~10 spans per line);"
+    echo "OTLP_DOC = \`bench/data/trace_$SIZE.otlp.json\` ($(bytes_of "$OTLP_DOC") bytes, the same requests as one OTLP document on one line)."
+  fi
   echo
   echo "Load average (1 min) before timing: $LOAD_BEFORE, after: $LOAD_AFTER."
   echo

@@ -34,12 +34,12 @@ void add_input_options(CLI::App& app, InputOptions& options) {
   app.add_option("--input-format", options.input_format,
                  "Read every input as this format instead of detecting it (" + formats::format_names() + ")")
       ->check(CLI::IsMember(names));
-  app.add_option("-j,--jobs", options.jobs, "Worker threads for JSON-lines input (default: one per core)")
+  app.add_option("-j,--jobs", options.jobs, "Worker threads for JSON-lines input and big documents (default: one per core)")
       ->check(CLI::Range(1u, 256u));
   app.add_flag("--lenient", options.lenient,
                "Skip malformed records, count them and report where (default: stop at the first, exit 2)");
   // For tests: results must not depend on how the input is cut into chunks.
-  app.add_option("--chunk-bytes", options.chunk_bytes, "Bytes read per chunk of JSON-lines input")
+  app.add_option("--chunk-bytes", options.chunk_bytes, "Bytes read per chunk of JSON-lines input, and per batch of a big document's elements")
       ->check(CLI::Range(size_t(1) << 10, size_t(1) << 30))
       ->group("");
 }

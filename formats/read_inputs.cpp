@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include "formats/detect.h"
+#include "formats/document_stream.h"
 #include "formats/json_scan.h"
 #include "formats/loader.h"
 #include "src/errors.h"
@@ -155,13 +156,21 @@ struct Chunk {
 // Hands out whole-line chunks of one JSON-lines input to workers, in input order.
 class ChunkQueue {
  public:
-  ChunkQueue(InputStream& source, std::string_view already_read, size_t chunk_bytes, bool lenient)
-      : source_(source), carry_(already_read), chunk_bytes_(chunk_bytes), lenient_(lenient) {}
+  // `already_read` starts at input offset `first_offset`, on line `first_line` (after a
+  // streamed document, the lines that follow it).
+  ChunkQueue(InputStream& source, std::string_view already_read, size_t chunk_bytes, bool lenient, bool one_worker,
+             uint64_t first_line = 1, uint64_t first_offset = 0)
+      : source_(source), carry_(already_read), chunk_bytes_(chunk_bytes), lenient_(lenient), one_worker_(one_worker),
+        offset_(first_offset), line_(first_line) {}
+
+  uint64_t first_line() const { return line_; }
 
   // Fills `chunk` with the next run of whole lines; false when there is none left or the
-  // work is over (an error earlier in the input, or a stop).
-  bool take(Chunk& chunk) {
+  // work is over (an error earlier in the input, or a stop). `lines_read` is the line the
+  // one worker reached, which spares the queue its own count (see one_worker_).
+  bool take(Chunk& chunk, uint64_t lines_read) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (one_worker_) line_ = lines_read;
     if (stop_.load(std::memory_order_relaxed) || next_seq_ > first_error_seq_) return false;
     if (eof_ && carry_.empty()) return false;
     PaddedBuffer& buffer = chunk.buffer;
@@ -212,7 +221,7 @@ class ChunkQueue {
     chunk.offset = offset_;
     chunk.first_line = line_;
     offset_ += end;
-    line_ += count_newlines(buffer.data(), end);
+    if (!one_worker_) line_ += count_newlines(buffer.data(), end);
     return end > 0 || !carry_.empty();
   }
 
@@ -259,6 +268,9 @@ class ChunkQueue {
   std::string carry_;  // bytes read past the last whole line
   size_t chunk_bytes_;
   bool lenient_;
+  // With one worker, chunks are read in order and the worker counts every line it steps
+  // over anyway: counting them here too would be a second pass over the input.
+  bool one_worker_;
   std::optional<Problem> read_skip_;
   bool eof_ = false;
   uint64_t next_seq_ = 0;
@@ -281,6 +293,10 @@ struct WorkerTally : RecordSink {
   // record this worker saw (the offset picks the earliest over workers).
   std::string sdk;
   uint64_t sdk_offset = 0;
+  // The batch of a streamed document being read (its records may all carry the
+  // document's offset): orders the first record before its offset does.
+  uint64_t unit = 0;
+  uint64_t sdk_unit = 0;
 
   Flow on_span(const Span& span) override {
     if (spans++ == 0 && logs == 0) note_sdk(span.resource_attrs, span.src.offset);
@@ -293,6 +309,7 @@ struct WorkerTally : RecordSink {
   void note_sdk(Attrs resource, uint64_t offset) {
     sdk = sdk_of(resource);
     sdk_offset = offset;
+    sdk_unit = unit;
   }
 
   std::vector<Problem> first_skips;
@@ -315,16 +332,29 @@ class TextSkips final : public SkipReporter {
     seq_ = seq;
     line_ = line;
     input_ = {};
+    batch_ = nullptr;
   }
   // The text starts at `pos` in `input`, the whole input read so far.
   void at_document(uint64_t seq, std::string_view input, uint64_t pos) {
     seq_ = seq;
     input_ = input;
     pos_ = pos;
+    batch_ = nullptr;
+  }
+  // The text is a batch of a streamed document.
+  void at_batch(const DocumentBatch& batch) {
+    seq_ = batch.seq;
+    input_ = {};
+    batch_ = &batch;
   }
 
   void skip(uint64_t offset, std::string_view message) override {
     Problem problem{seq_, line_, offset + 1, std::string(message)};
+    if (batch_ != nullptr && tally_.shows_next_skip()) {
+      LineCol at = batch_->locate(offset);
+      problem.line = at.line;
+      problem.column = at.column;
+    }
     // Counting lines in a big document costs: only the skips shown are located.
     if (input_.data() != nullptr && tally_.shows_next_skip()) {
       LineCol at = line_col_at(input_.data(), input_.size(), pos_ + offset);
@@ -340,6 +370,14 @@ class TextSkips final : public SkipReporter {
   uint64_t line_ = 0;
   std::string_view input_;
   uint64_t pos_ = 0;
+  const DocumentBatch* batch_ = nullptr;
+};
+
+// Where records go when only the error of a text is wanted, its records having been
+// pushed already.
+struct DiscardSink final : RecordSink {
+  Flow on_span(const Span&) override { return Flow::kContinue; }
+  Flow on_log(const LogRecord&) override { return Flow::kContinue; }
 };
 
 class FileReader {
@@ -379,8 +417,9 @@ class FileReader {
     if (spec.whole_file) head.framing = Framing::kDocument;
     if (options_.on_format) options_.on_format(spec.name, head.framing == Framing::kLines);
 
-    bool keep_going = head.framing == Framing::kLines ? read_lines(input, head, spec, report)
-                                                      : read_documents(input, head, spec, report);
+    const DocumentShape* shape = options_.stream_documents ? document_shape(spec.name) : nullptr;
+    bool keep_going = shape != nullptr && streams_document(head) ? read_streamed(input, head, spec, *shape, report)
+                                                                  : read_whole(input, head, spec, report);
     report.bytes = source->bytes_read();
     return keep_going;
   }
@@ -395,11 +434,17 @@ class FileReader {
   }
 
   void record_skips(FileReport& report, std::vector<WorkerTally>& tallies, const Loader& loader) const {
-    report.producer = std::string(loader.producer());
-    const WorkerTally* first = nullptr;
-    for (const WorkerTally& tally : tallies)
-      if (tally.spans + tally.logs > 0 && (!first || tally.sdk_offset < first->sdk_offset)) first = &tally;
-    if (report.producer.empty() && first) report.producer = first->sdk;
+    // A streamed document may be recorded in two parts (the whole path reads its end):
+    // the first part's producer stands.
+    if (report.producer.empty()) report.producer = std::string(loader.producer());
+    if (report.producer.empty()) {
+      const WorkerTally* first = nullptr;
+      for (const WorkerTally& tally : tallies)
+        if (tally.spans + tally.logs > 0 &&
+            (!first || std::pair(tally.sdk_unit, tally.sdk_offset) < std::pair(first->sdk_unit, first->sdk_offset)))
+          first = &tally;
+      if (first) report.producer = first->sdk;
+    }
     std::vector<Problem> skips;
     for (WorkerTally& tally : tallies) {
       report.spans += tally.spans;
@@ -408,8 +453,160 @@ class FileReader {
       for (Problem& problem : tally.first_skips) skips.push_back(std::move(problem));
     }
     std::sort(skips.begin(), skips.end(), [](const Problem& a, const Problem& b) { return a.before(b); });
-    for (size_t i = 0; i < skips.size() && i < kMaxSkipsShown; ++i)
+    for (size_t i = 0; i < skips.size() && report.first_skips.size() < kMaxSkipsShown; ++i)
       report.first_skips.push_back(fmt::format("{}: {}", location(skips[i].line, skips[i].column), skips[i].message));
+  }
+
+  bool read_whole(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report) {
+    return head.framing == Framing::kLines ? read_lines(input, head, spec, report)
+                                           : read_documents(input, head, spec, report);
+  }
+
+  // A document is streamed when its first value is big: longer than the head read for
+  // detection, or than a chunk (tests make chunks tiny to exercise the streamed path). A
+  // file of JSON lines is, when its first line is longer than the head (a minified
+  // document is one long line).
+  bool streams_document(const InputHead& head) const {
+    size_t end = head.first.value_end();
+    if (head.framing == Framing::kLines) return end == 0 && !head.whole;
+    if (head.framing != Framing::kDocument) return false;
+    return (end == 0 && !head.whole) || (end == 0 ? head.bytes.size() : end) > options_.chunk_bytes;
+  }
+
+  // One big document, its record array split into batches of whole elements that the
+  // workers load as small documents (document_stream.h). What the splitter does not read
+  // (a truncated end, broken layout, text after the document) the whole path reads, on
+  // the input with the elements already loaded blanked out, so that its records and
+  // errors are today's.
+  bool read_streamed(InputStream& input, const InputHead& head, const FormatSpec& spec, const DocumentShape& shape,
+                     FileReport& report) {
+    DocumentSplitter splitter(shape, [&input](char* dst, size_t n) { return input.read_full(dst, n); },
+                              buffer_.view(), options_.chunk_bytes);
+    if (!splitter.open()) {
+      splitter.take_all(buffer_);
+      return read_whole(input, head, spec, report);
+    }
+    buffer_ = PaddedBuffer();  // the splitter took a copy
+    // The elements of the streamed shapes are independent, as JSON lines are.
+    size_t workers = sinks_.size();
+    if (input.size_hint() > 0 && input.size_hint() < 2 * options_.chunk_bytes) workers = 1;
+    std::vector<WorkerTally> tallies(workers);
+    std::vector<std::unique_ptr<Loader>> loaders;
+    for (size_t w = 0; w < workers; ++w) {
+      tallies[w].sink = sinks_[w];
+      loaders.push_back(spec.make_loader(head));
+    }
+    // Per worker: the error that stopped it (without --lenient) and the batch it was in.
+    std::vector<std::optional<Problem>> errors(workers);
+    std::vector<DocumentBatch> failed(workers);
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    std::atomic<bool> stopped{false};
+    BatchQueue queue(splitter);
+    SourceRef document{file_index_, splitter.document_line(), splitter.document_offset(), {}};
+
+    auto work = [&](size_t w) {
+      try {
+        DocumentBatch batch;
+        DocumentBatch part;
+        LoadContext ctx{parsers_[w], file_index_};
+        TextSkips skips(tallies[w]);
+        if (options_.lenient) ctx.skips = &skips;
+        while (queue.take(batch)) {
+          tallies[w].unit = batch.seq;
+          if (load_batch(*loaders[w], shape, batch, part, shape.document_ref ? &document : nullptr, ctx, tallies[w],
+                         skips, errors[w]) == Flow::kStop) {
+            stopped = true;
+            queue.end_work();
+            return;
+          }
+          if (errors[w]) {
+            failed[w] = std::move(batch);
+            queue.end_work();
+            return;
+          }
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        queue.end_work();
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+    work(0);
+    for (std::thread& thread : threads) thread.join();
+    if (failure) std::rethrow_exception(failure);
+    report.batches = splitter.batches();
+
+    size_t first = workers;
+    for (size_t w = 0; w < workers; ++w)
+      if (errors[w] && (first == workers || errors[w]->seq < errors[first]->seq)) first = w;
+    if (first < workers) {
+      // The whole path finds the error again where the batch met it, unless the end of
+      // the document says otherwise first (simdjson checks a document's brackets before
+      // reading it: a truncated document is an error at its end).
+      splitter.take_replay(buffer_, &failed[first]);
+      discard_records_ = true;
+      read_whole(input, head, spec, report);
+      throw_problem(*errors[first]);
+    }
+
+    bool keep_going = !stopped;
+    for (size_t w = 0; w < workers && keep_going; ++w) {
+      LoadContext ctx{parsers_[w], file_index_};
+      keep_going = loaders[w]->finish(ctx, tallies[w]) == Flow::kContinue;
+    }
+    record_skips(report, tallies, *loaders[0]);
+    if (!keep_going) return false;
+    using State = DocumentSplitter::State;
+    if (splitter.state() == State::kEnded && !input.failure()) return true;
+    if (splitter.state() == State::kMore && head.framing == Framing::kLines && splitter.more_on_next_line()) {
+      uint64_t offset = 0;
+      uint64_t line = 1;
+      splitter.take_rest(buffer_, offset, line);
+      return read_lines(input, head, spec, report, line, offset);
+    }
+    splitter.take_replay(buffer_, nullptr);
+    return read_whole(input, head, spec, report);
+  }
+
+  // Loads one batch. Under --lenient an element that breaks it is skipped alone: the
+  // elements after it are loaded again as a batch of their own (and those before it too
+  // when the loader refused the text before reading any: invalid UTF-8). Without it, the
+  // error is left in `error`.
+  Flow load_batch(Loader& loader, const DocumentShape& shape, const DocumentBatch& batch, DocumentBatch& part,
+                  const SourceRef* document, LoadContext& ctx, WorkerTally& tally, TextSkips& skips,
+                  std::optional<Problem>& error) {
+    // Element ranges still to load, the next one last.
+    std::vector<std::pair<size_t, size_t>> ranges{{0, batch.elements.size()}};
+    while (!ranges.empty()) {
+      auto [from, to] = ranges.back();
+      ranges.pop_back();
+      const DocumentBatch* text = &batch;
+      if (from != 0 || to != batch.elements.size()) {
+        batch.slice(from, to, part);
+        text = &part;
+      }
+      skips.at_batch(*text);
+      uint64_t records = tally.spans + tally.logs;
+      try {
+        SourceRef where = document != nullptr ? *document : text->where(file_index_);
+        if (loader.load(text->text.view(), where, ctx, tally) == Flow::kStop) return Flow::kStop;
+      } catch (const DocumentError& e) {
+        LineCol at = text->locate(e.offset());
+        if (!options_.lenient) {
+          error = Problem{batch.seq, at.line, at.column, e.what()};
+          return Flow::kContinue;
+        }
+        size_t bad = from + text->element_at(e.offset());
+        tally.add_skip(Problem{batch.seq, at.line, at.column,
+                               fmt::format("{} (the rest of the {} was skipped)", e.what(), shape.element)});
+        if (bad + 1 < to) ranges.push_back({bad + 1, to});
+        if (bad > from && tally.spans + tally.logs == records) ranges.push_back({from, bad});
+      }
+    }
+    return Flow::kContinue;
   }
 
   // One JSON text or several back to back: the whole input is read, then loaded text by text.
@@ -444,7 +641,7 @@ class FileReader {
     LoadContext ctx{parsers_[0], file_index_};
     std::vector<WorkerTally> tallies(1);
     WorkerTally& tally = tallies[0];
-    tally.sink = sinks_[0];
+    tally.sink = discard_records_ ? &discard_ : sinks_[0];
     RecordSink& sink = tally;
     TextSkips skips(tally);
     if (options_.lenient) ctx.skips = &skips;
@@ -497,14 +694,16 @@ class FileReader {
     return keep_going;
   }
 
-  bool read_lines(InputStream& source, const InputHead& head, const FormatSpec& spec, FileReport& report) {
+  bool read_lines(InputStream& source, const InputHead& head, const FormatSpec& spec, FileReport& report,
+                  uint64_t first_line = 1, uint64_t first_offset = 0) {
     // Only formats whose lines are independent may be split across threads.
     size_t workers = spec.line_parallel ? sinks_.size() : 1;
     if (source.size_hint() > 0 && source.size_hint() < 2 * options_.chunk_bytes) workers = 1;
-    ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes, options_.lenient);
+    ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes, options_.lenient, workers == 1, first_line,
+                     first_offset);
     buffer_ = PaddedBuffer();  // the queue took a copy; chunks have buffers of their own
     std::vector<WorkerTally> tallies(workers);
-    for (size_t w = 0; w < workers; ++w) tallies[w].sink = sinks_[w];
+    for (size_t w = 0; w < workers; ++w) tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
     std::vector<std::unique_ptr<Loader>> loaders;
     for (size_t w = 0; w < workers; ++w) loaders.push_back(spec.make_loader(head));
 
@@ -539,11 +738,12 @@ class FileReader {
     if (options_.lenient) ctx.skips = &skips;
     RecordSink& sink = tally;
     const auto& precheck = options_.line_precheck;
-    while (queue.take(chunk)) {
+    uint64_t line = queue.first_line();
+    while (queue.take(chunk, line)) {
       const char* data = chunk.buffer.data();
       size_t size = chunk.buffer.size();
       size_t pos = 0;
-      uint64_t line = chunk.first_line;
+      line = chunk.first_line;
       while (pos < size) {
         const void* newline = std::memchr(data + pos, '\n', size - pos);
         size_t end = newline ? static_cast<const char*>(newline) - data : size;
@@ -586,6 +786,9 @@ class FileReader {
   std::vector<simdjson::ondemand::parser>& parsers_;
   PaddedBuffer buffer_;
   std::string head_bytes_;
+  // Set when the whole path only has to find an error again (see read_streamed).
+  bool discard_records_ = false;
+  DiscardSink discard_;
 };
 
 }  // namespace

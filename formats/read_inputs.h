@@ -16,9 +16,12 @@ namespace trace::formats {
 
 struct ReadOptions {
   std::string input_format;  // --input-format; "" = detect per file
-  unsigned jobs = 1;         // worker threads for JSON-lines input
+  unsigned jobs = 1;         // worker threads for JSON-lines input and streamed documents
   bool lenient = false;      // skip malformed records instead of stopping
-  size_t chunk_bytes = size_t(4) << 20;
+  size_t chunk_bytes = size_t(4) << 20;  // also the bytes of elements per batch of a streamed document
+  // One big document of a format whose record array document_stream.h knows is read in
+  // batches of elements; false reads it whole (tests compare the two).
+  bool stream_documents = true;
   // For JSON lines: a cheap test on a line's raw text; lines it rejects are not parsed.
   // It must never reject a line the command would want (a conservative pre-check, such
   // as "contains this literal"), so it only saves time.
@@ -37,6 +40,7 @@ struct FileReport {
   bool compressed = false;
   uint64_t spans = 0;  // records read, whatever the sinks did with them
   uint64_t logs = 0;
+  uint64_t batches = 0;  // batches of elements a streamed document was read in (0: read whole)
   uint64_t skipped = 0;                  // malformed records skipped under --lenient
   std::vector<std::string> first_skips;  // "file:line:col: message", at most kMaxSkipsShown
 };

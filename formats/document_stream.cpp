@@ -1,0 +1,555 @@
+#include "formats/document_stream.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "formats/json_scan.h"
+
+namespace trace::formats {
+
+namespace {
+
+constexpr size_t kNpos = std::string_view::npos;
+
+// Keys before the record array are copied for the replay; a document whose opening is
+// bigger than this (megabytes of metadata before the records) is read whole instead.
+constexpr size_t kMaxPrefix = size_t(1) << 20;
+
+// A request's keys: resourceSpans or Tempo's batches hold the ResourceSpans; the first
+// of a key written twice wins. The other request keys are read by the loader (the
+// wrappers, logs in a traces request); keys it does not know it ignores.
+KeyRole otlp_traces_role(std::string_view key, std::string_view records_key, bool /*had_elements*/) {
+  if (key == "resourceSpans" || key == "batches") {
+    if (records_key.empty()) return KeyRole::kRecords;
+    return key == records_key ? KeyRole::kInert : KeyRole::kOther;
+  }
+  if (key == "result" || key == "trace" || key == "resourceLogs") return KeyRole::kOther;
+  return KeyRole::kInert;
+}
+
+KeyRole otlp_logs_role(std::string_view key, std::string_view records_key, bool /*had_elements*/) {
+  if (key == "resourceLogs") return records_key.empty() ? KeyRole::kRecords : KeyRole::kInert;
+  if (key == "resourceSpans") return KeyRole::kOther;
+  return KeyRole::kInert;
+}
+
+// The query envelope {"data":[traces],"total":0,"limit":0,"offset":0,"errors":null}. The
+// loader reports errors only when it read no span (a failed query saved to a file); here
+// they are ignored after a data array with traces in it (traces without a single span
+// and errors besides are the one document read differently). A root holding a bare
+// Trace's fields (spans, traceID, processes) is left to the whole path.
+KeyRole jaeger_role(std::string_view key, std::string_view records_key, bool had_elements) {
+  if (key == "data") return records_key.empty() ? KeyRole::kRecords : KeyRole::kOther;
+  if (key == "errors") return had_elements ? KeyRole::kInert : KeyRole::kInertIfEmpty;
+  if (key == "spans" || key == "traceID" || key == "processes") return KeyRole::kOther;
+  return KeyRole::kInert;
+}
+
+// Chrome is not streamed: its loader reads each event twice, the second time after
+// sorting the whole file's events per thread (names and args are read from the text
+// again), and settles B/E pairs and the clock over the whole file, so it needs the whole
+// text in memory. A regular file is read into a buffer of exactly its size.
+constexpr DocumentShape kShapes[] = {
+    {"otlp-traces", true, false, true, "ResourceSpans", otlp_traces_role},
+    {"otlp-logs", true, false, false, "ResourceLogs", otlp_logs_role},
+    {"jaeger", true, true, false, "trace", jaeger_role},
+    {"zipkin", false, true, false, "element", nullptr},
+};
+
+bool starts_value(char c) {
+  return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
+}
+
+// null, or an array with nothing in it.
+bool is_empty_value(std::string_view value) {
+  if (value == "null") return true;
+  if (value.empty() || value.front() != '[') return false;
+  return skip_whitespace(value, 1) == value.size() - 1 && value.back() == ']';
+}
+
+}  // namespace
+
+const DocumentShape* document_shape(std::string_view format) {
+  for (const DocumentShape& shape : kShapes)
+    if (shape.format == format) return &shape;
+  return nullptr;
+}
+
+#if defined(__SSE2__)
+
+namespace {
+
+// 64 bytes in four registers.
+struct Block {
+  __m128i v[4];
+  explicit Block(const char* p) {
+    for (int i = 0; i < 4; ++i) v[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+  }
+  // Bit i set where byte i is `a` or `b`.
+  uint64_t mask(char a, char b) const {
+    const __m128i ka = _mm_set1_epi8(a);
+    const __m128i kb = _mm_set1_epi8(b);
+    uint64_t mask = 0;
+    for (int i = 0; i < 4; ++i) {
+      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v[i], ka), _mm_cmpeq_epi8(v[i], kb));
+      mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hit))) << (16 * i);
+    }
+    return mask;
+  }
+};
+
+// Set bits, without the POPCNT instruction the baseline x86-64 build may not use.
+inline int64_t bit_count(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int64_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// Bit i set where an odd number of bits at or below i are set in x.
+inline uint64_t prefix_xor(uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+}  // namespace
+
+// 64 bytes at a time, as simdjson's first stage finds strings: escaped characters from
+// runs of backslashes, the inside of strings by a prefix XOR of the unescaped quotes; the
+// brackets outside strings are then counted a block at a time, and walked one by one only
+// in the block where the depth may reach 0.
+size_t find_container_end(std::string_view text, size_t pos) {
+  constexpr uint64_t kEven = 0x5555555555555555ULL;
+  int64_t depth = 0;
+  uint64_t prev_escaped = 0;
+  uint64_t prev_in_string = 0;
+  char tail[64];
+  for (size_t i = pos; i < text.size(); i += 64) {
+    const char* block = text.data() + i;
+    uint64_t valid = ~uint64_t(0);
+    if (text.size() - i < 64) {
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, block, text.size() - i);
+      block = tail;
+      valid = (uint64_t(1) << (text.size() - i)) - 1;
+    }
+    Block bytes(block);
+    uint64_t backslash = bytes.mask('\\', '\\') & ~prev_escaped;
+    uint64_t follows_escape = backslash << 1 | prev_escaped;
+    uint64_t odd_starts = backslash & ~kEven & ~follows_escape;
+    uint64_t even_starts = 0;
+    prev_escaped = __builtin_add_overflow(odd_starts, backslash, &even_starts) ? 1 : 0;
+    uint64_t escaped = (kEven ^ (even_starts << 1)) & follows_escape;
+    uint64_t quotes = bytes.mask('"', '"') & ~escaped;
+    uint64_t in_string = prefix_xor(quotes) ^ prev_in_string;
+    prev_in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
+    uint64_t opens = bytes.mask('{', '[') & ~in_string & valid;
+    uint64_t closes = bytes.mask('}', ']') & ~in_string & valid;
+    int64_t close_count = bit_count(closes);
+    if (depth > close_count) {
+      depth += bit_count(opens) - close_count;
+      continue;
+    }
+    for (uint64_t brackets = opens | closes; brackets != 0; brackets &= brackets - 1) {
+      int bit = std::countr_zero(brackets);
+      if (opens >> bit & 1) {
+        ++depth;
+      } else if (--depth == 0) {
+        return i + static_cast<size_t>(bit) + 1;
+      }
+    }
+  }
+  return kNpos;
+}
+
+#else
+
+}  // namespace
+
+size_t find_container_end(std::string_view text, size_t pos) { return find_value_end(text, pos); }
+
+#endif
+
+
+// ---------------------------------------------------------------------------------------
+// DocumentBatch
+
+uint64_t DocumentBatch::input_offset(uint64_t text_offset) const {
+  text_offset = std::clamp<uint64_t>(text_offset, open_size, elements_end);
+  return offset + (text_offset - open_size);
+}
+
+LineCol DocumentBatch::locate(uint64_t text_offset) const {
+  text_offset = std::clamp<uint64_t>(text_offset, open_size, elements_end);
+  const char* at = text.data() + text_offset;
+  const char* last = nullptr;
+  uint64_t lines = 0;
+  for (const char* p = text.data() + open_size; (p = static_cast<const char*>(std::memchr(p, '\n', at - p))); ++p) {
+    ++lines;
+    last = p;
+  }
+  LineCol result;
+  result.line = line + lines;
+  result.column = last != nullptr ? static_cast<uint64_t>(at - last) : input_offset(text_offset) - line_start + 1;
+  return result;
+}
+
+size_t DocumentBatch::element_at(uint64_t text_offset) const {
+  auto it = std::upper_bound(elements.begin(), elements.end(), text_offset,
+                             [](uint64_t at, const Element& element) { return at < element.begin; });
+  return it == elements.begin() ? 0 : static_cast<size_t>(it - elements.begin()) - 1;
+}
+
+void DocumentBatch::slice(size_t from, size_t to, DocumentBatch& out) const {
+  size_t begin = elements[from].begin;
+  size_t end = elements[to - 1].end;
+  size_t close_size = text.size() - elements_end;
+  out.text.resize(0);
+  out.text.reserve(open_size + (end - begin) + close_size);
+  char* w = out.text.data();
+  std::memcpy(w, text.data(), open_size);
+  std::memcpy(w + open_size, text.data() + begin, end - begin);
+  std::memcpy(w + open_size + (end - begin), text.data() + elements_end, close_size);
+  out.text.resize(open_size + (end - begin) + close_size);
+  out.seq = seq;
+  out.open_size = open_size;
+  out.elements_end = open_size + (end - begin);
+  out.offset = input_offset(begin);
+  LineCol at = locate(begin);
+  out.line = at.line;
+  out.line_start = out.offset - (at.column - 1);
+  out.elements.clear();
+  for (size_t i = from; i < to; ++i)
+    out.elements.push_back({elements[i].begin - begin + open_size, elements[i].end - begin + open_size});
+}
+
+// ---------------------------------------------------------------------------------------
+// DocumentSplitter
+
+DocumentSplitter::DocumentSplitter(const DocumentShape& shape, Read read, std::string_view already_read,
+                                   size_t batch_bytes)
+    : shape_(shape), read_(std::move(read)), batch_bytes_(std::max<size_t>(batch_bytes, 1)) {
+  win_.reserve(std::max({already_read.size(), 2 * batch_bytes_, size_t(64)}));
+  win_.assign(already_read);
+  const void* nul = std::memchr(win_.data(), '\0', win_.size());
+  limit_ = nul != nullptr ? static_cast<const char*>(nul) - win_.data() : win_.size();
+}
+
+bool DocumentSplitter::read_more() {
+  // Nothing after a NUL byte is JSON: the scan stops there (the whole path reports it).
+  if (eof_ || limit_ < win_.size()) return false;
+  size_t free = win_.capacity() - win_.size();
+  if (free < win_.capacity() / 2 && keep_ > 0) {
+    count_lines_to(keep_);
+    size_t kept = win_.size() - keep_;
+    std::memmove(win_.data(), win_.data() + keep_, kept);
+    base_ += keep_;
+    pos_ -= keep_;
+    counted_ -= keep_;
+    limit_ -= keep_;
+    keep_ = 0;
+    win_.resize(kept);
+    free = win_.capacity() - kept;
+  }
+  // At least half the window is read at a time, so an element longer than the window is
+  // scanned again only as often as the window doubles.
+  if (free < win_.capacity() / 2 || free == 0) win_.reserve(win_.capacity() * 2);
+  size_t size = win_.size();
+  size_t got = read_(win_.data() + size, win_.capacity() - size);
+  if (got == 0) {
+    eof_ = true;
+    return false;
+  }
+  win_.resize(size + got);
+  const void* nul = std::memchr(win_.data() + size, '\0', got);
+  limit_ = nul != nullptr ? static_cast<const char*>(nul) - win_.data() : win_.size();
+  return true;
+}
+
+bool DocumentSplitter::skip_ws() {
+  for (;;) {
+    pos_ = skip_whitespace(data(), pos_);
+    if (pos_ < limit_) return true;
+    if (!read_more()) return false;
+  }
+}
+
+size_t DocumentSplitter::value_end(size_t start) {
+  uint64_t at = base_ + start;
+  for (;;) {
+    start = static_cast<size_t>(at - base_);
+    std::string_view text = data();
+    char first = text[start];
+    size_t end = first == '{' || first == '[' ? find_container_end(text, start) : find_value_end(text, start);
+    // A number or literal ends at the data's end only if the input does.
+    bool bounded = first == '{' || first == '[' || first == '"';
+    if (end != kNpos && (bounded || end < text.size())) return end;
+    if (!read_more()) return end;
+  }
+}
+
+void DocumentSplitter::count_lines_to(size_t index) {
+  if (index <= counted_) return;
+  const char* end = win_.data() + index;
+  for (const char* p = win_.data() + counted_; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p) {
+    ++line_;
+    line_start_ = base_ + static_cast<uint64_t>(p - win_.data()) + 1;
+  }
+  counted_ = index;
+}
+
+bool DocumentSplitter::trouble() {
+  state_ = State::kTrouble;
+  return false;
+}
+
+bool DocumentSplitter::open() {
+  keep_ = 0;  // nothing is dropped until the document turns out to be streamed
+  if (!skip_ws()) return false;
+  count_lines_to(pos_);
+  document_line_ = line_;
+  document_offset_ = base_ + pos_;
+  char first = win_.data()[pos_];
+  if (first == '[' && shape_.array_form) {
+    open_.push_back('[');
+    close_ = "]";
+  } else if (first == '{' && shape_.object_form) {
+    ++pos_;
+    for (;;) {
+      if (!skip_ws() || win_.data()[pos_] != '"') return false;
+      size_t key_end = value_end(pos_);
+      if (key_end == kNpos) return false;
+      std::string key(win_.data() + pos_ + 1, key_end - pos_ - 2);
+      if (key.find('\\') != std::string::npos) return false;
+      pos_ = key_end;
+      if (!skip_ws() || win_.data()[pos_] != ':') return false;
+      ++pos_;
+      if (!skip_ws()) return false;
+      KeyRole role = shape_.role(key, records_key_, false);
+      if (role == KeyRole::kRecords) {
+        if (win_.data()[pos_] != '[') return false;  // null, or no array: the whole path says
+        records_key_ = key;
+        break;
+      }
+      if (role == KeyRole::kOther) return false;
+      size_t end = value_end(pos_);
+      if (end == kNpos) return false;
+      if (role == KeyRole::kInertIfEmpty && !is_empty_value(std::string_view(win_.data() + pos_, end - pos_)))
+        return false;
+      pos_ = end;
+      // '}' here: an object without the record array, which the whole path reads.
+      if (!skip_ws() || win_.data()[pos_] != ',') return false;
+      ++pos_;
+    }
+    open_.push_back('{');
+    open_.push_back('"');
+    open_.append(records_key_);
+    open_.push_back('"');
+    open_.push_back(':');
+    open_.push_back('[');
+    close_ = "]}";
+  } else {
+    return false;
+  }
+  ++pos_;  // past '['
+  if (pos_ > kMaxPrefix) return false;
+  elements_from_ = base_ + pos_;
+  prefix_.assign(win_.data(), pos_);  // base_ is 0: nothing was dropped
+  count_lines_to(pos_);
+  elements_line_ = line_;
+  elements_line_start_ = line_start_;
+  keep_ = pos_;
+  state_ = State::kElements;
+  return true;
+}
+
+void DocumentSplitter::take_all(PaddedBuffer& out) { out.assign(win_.view()); }
+
+bool DocumentSplitter::next(DocumentBatch& batch) {
+  if (state_ != State::kElements) return false;
+  // pos_ is just after '[' or at the element after a comma; keep_ is there too.
+  if (!skip_ws()) return trouble();
+  keep_ = pos_;
+  count_lines_to(pos_);
+  uint64_t first = base_ + pos_;
+  uint64_t line = line_;
+  uint64_t line_start = line_start_;
+  batch.elements.clear();
+  uint64_t last_end = first;
+  bool closed = false;
+  if (win_.data()[pos_] == ']' && !had_elements_) {
+    closed = true;  // an empty array
+  } else {
+    for (;;) {
+      if (!starts_value(win_.data()[pos_])) return trouble();
+      uint64_t begin = base_ + pos_;
+      size_t end = value_end(pos_);
+      // Cut off by the end of the input: the batch is left unread, for the whole path.
+      if (end == kNpos || end <= pos_) return trouble();
+      last_end = base_ + end;
+      batch.elements.push_back({static_cast<size_t>(begin - first), static_cast<size_t>(last_end - first)});
+      pos_ = end;
+      if (!skip_ws()) return trouble();
+      char c = win_.data()[pos_];
+      if (c == ']') {
+        closed = true;
+        break;
+      }
+      if (c != ',') return trouble();
+      ++pos_;
+      // A comma must be followed by an element ("[a,]" is no JSON).
+      if (!skip_ws() || !starts_value(win_.data()[pos_])) return trouble();
+      if (last_end - first >= batch_bytes_) break;
+    }
+    had_elements_ = true;
+    size_t size = static_cast<size_t>(last_end - first);
+    size_t from = static_cast<size_t>(first - base_);
+    batch.text.resize(0);
+    batch.text.reserve(open_.size() + size + close_.size());
+    char* w = batch.text.data();
+    std::memcpy(w, open_.data(), open_.size());
+    std::memcpy(w + open_.size(), win_.data() + from, size);
+    std::memcpy(w + open_.size() + size, close_.data(), close_.size());
+    batch.text.resize(open_.size() + size + close_.size());
+    batch.seq = next_seq_++;
+    batch.open_size = open_.size();
+    batch.elements_end = open_.size() + size;
+    batch.offset = first;
+    batch.line = line;
+    batch.line_start = line_start;
+    for (DocumentBatch::Element& element : batch.elements) {
+      element.begin += open_.size();
+      element.end += open_.size();
+    }
+  }
+  keep_ = pos_;  // the next element, or the closing ']'
+  if (closed) {
+    ++pos_;
+    if (read_suffix()) read_trailing();
+  }
+  return !batch.elements.empty();
+}
+
+// The keys after the record array, up to the closing '}'.
+bool DocumentSplitter::read_suffix() {
+  if (close_.size() == 1) return true;  // the array form
+  for (;;) {
+    if (!skip_ws()) return trouble();
+    char c = win_.data()[pos_];
+    if (c == '}') {
+      ++pos_;
+      return true;
+    }
+    if (c != ',') return trouble();
+    ++pos_;
+    if (!skip_ws() || win_.data()[pos_] != '"') return trouble();
+    size_t key_end = value_end(pos_);
+    if (key_end == kNpos) return trouble();
+    std::string key(win_.data() + pos_ + 1, key_end - pos_ - 2);
+    if (key.find('\\') != std::string::npos) return trouble();
+    pos_ = key_end;
+    if (!skip_ws() || win_.data()[pos_] != ':') return trouble();
+    ++pos_;
+    if (!skip_ws() || !starts_value(win_.data()[pos_])) return trouble();
+    KeyRole role = shape_.role(key, records_key_, had_elements_);
+    if (role == KeyRole::kOther || role == KeyRole::kRecords) return trouble();
+    size_t end = value_end(pos_);
+    if (end == kNpos || end <= pos_) return trouble();
+    if (role == KeyRole::kInertIfEmpty && !is_empty_value(std::string_view(win_.data() + pos_, end - pos_)))
+      return trouble();
+    pos_ = end;
+  }
+}
+
+// What follows the document: nothing but whitespace, or more text.
+void DocumentSplitter::read_trailing() {
+  rest_ = base_ + pos_;
+  bool newline = false;
+  for (;;) {
+    size_t next = skip_whitespace(data(), pos_);
+    if (std::memchr(win_.data() + pos_, '\n', next - pos_) != nullptr) newline = true;
+    pos_ = next;
+    if (pos_ < limit_) {
+      state_ = State::kMore;
+      more_on_next_line_ = newline;
+      return;
+    }
+    if (!read_more()) break;
+  }
+  state_ = limit_ < win_.size() ? State::kTrouble : State::kEnded;
+}
+
+void DocumentSplitter::append_blank(PaddedBuffer& out, uint64_t from, uint64_t to, uint64_t from_line,
+                                    uint64_t to_line, uint64_t to_line_start) {
+  if (to <= from) return;
+  size_t size = out.size();
+  char* w = out.data() + size;
+  size_t length = static_cast<size_t>(to - from);
+  std::memset(w, ' ', length);
+  // The same number of line breaks, the last one where it was: lines and columns after
+  // the blanked bytes stay what they were.
+  uint64_t lines = to_line - from_line;
+  if (lines > 0) {
+    w[to_line_start - 1 - from] = '\n';
+    for (uint64_t i = 0; i + 1 < lines; ++i) w[i] = '\n';
+  }
+  out.resize(size + length);
+}
+
+void DocumentSplitter::take_replay(PaddedBuffer& out, const DocumentBatch* failed) {
+  count_lines_to(keep_);
+  uint64_t resume = base_ + keep_;
+  size_t tail = win_.size() - keep_;
+  out = PaddedBuffer();
+  out.reserve(static_cast<size_t>(resume) + tail + 1);
+  out.assign(prefix_);
+  if (failed != nullptr) {
+    uint64_t failed_end = failed->input_offset(failed->elements_end);
+    append_blank(out, elements_from_, failed->offset, elements_line_, failed->line, failed->line_start);
+    size_t size = out.size();
+    size_t length = failed->elements_end - failed->open_size;
+    std::memcpy(out.data() + size, failed->text.data() + failed->open_size, length);
+    out.resize(size + length);
+    LineCol end = failed->locate(failed->elements_end);
+    append_blank(out, failed_end, resume, end.line, line_, line_start_);
+  } else {
+    append_blank(out, elements_from_, resume, elements_line_, line_, line_start_);
+  }
+  size_t size = out.size();
+  std::memcpy(out.data() + size, win_.data() + keep_, tail);
+  out.resize(size + tail);
+}
+
+void DocumentSplitter::take_rest(PaddedBuffer& out, uint64_t& offset, uint64_t& line) {
+  size_t from = static_cast<size_t>(rest_ - base_);
+  count_lines_to(from);
+  offset = rest_;
+  line = line_;
+  out.assign(std::string_view(win_.data() + from, win_.size() - from));
+}
+
+// ---------------------------------------------------------------------------------------
+// BatchQueue
+
+bool BatchQueue::take(DocumentBatch& batch) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (over_) return false;
+  return splitter_.next(batch);
+}
+
+void BatchQueue::end_work() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  over_ = true;
+}
+
+}  // namespace trace::formats
