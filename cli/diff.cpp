@@ -82,8 +82,13 @@ void append_meta_side(std::string_view key, const formats::ReadReport& report, s
     if (i > 0) out += ", ";
     output::append_json_string(report.files[i].name, out);
   }
-  out += fmt::format("], \"records\": {}, \"spans\": {}, \"logs\": {}, \"skipped\": {}}},\n",
-                     report.spans() + report.logs(), report.spans(), report.logs(), report.skipped());
+  // skipped and skipped_at as in stats' meta.
+  output::TableMeta meta;
+  fill_meta(meta, report);
+  out += fmt::format("], \"records\": {}, \"spans\": {}, \"logs\": {}, \"skipped\": {}, \"skipped_at\": ",
+                     meta.records, meta.spans, meta.logs, meta.skipped);
+  output::append_json_string_array(meta.skipped_at, out);
+  out += "},\n";
 }
 
 void append_string_array(const std::vector<std::string>& items, std::string& out) {

@@ -11,6 +11,7 @@
 #include "analyzers/record_filter.h"
 #include "cli/command.h"
 #include "cli/common_options.h"
+#include "cli/print_table.h"
 #include "src/errors.h"
 #include "src/exit_codes.h"
 #include "src/output/record_printer.h"
@@ -165,7 +166,10 @@ int run_grep(GrepOptions& options) {
     printer.flush();  // what was found before the error stays found
     throw;
   }
-  printer.finish();
+  // What --lenient skipped: in the JSON document as in stats' meta, and on stderr.
+  output::TableMeta meta;
+  fill_meta(meta, report);
+  printer.finish(meta.skipped, meta.skipped_at);
   report_skips(report);
   return printer.selected() > 0 ? kExitOk : kExitNoMatch;
 }

@@ -336,11 +336,17 @@ void RecordPrinter::end_file() {
   maybe_flush();
 }
 
-void RecordPrinter::finish() {
+void RecordPrinter::finish(uint64_t skipped, const std::vector<std::string>& skipped_at) {
   bool listing = options_.count || options_.quiet || options_.files_with_matches;
   if (options_.format == RecordFormat::kJson && !listing) {
     if (json_first_) out_ += "{\"schema_version\":1,\"command\":\"grep\",\"matches\":[";
-    fmt::format_to(std::back_inserter(out_), "{}],\"count\":{}}}\n", json_first_ ? "" : "\n", total_selected_);
+    fmt::format_to(std::back_inserter(out_), "{}],\"count\":{},\"skipped\":{},\"skipped_at\":[",
+                   json_first_ ? "" : "\n", total_selected_, skipped);
+    for (size_t i = 0; i < skipped_at.size(); ++i) {
+      if (i > 0) out_ += ',';
+      append_json_string(skipped_at[i], out_);
+    }
+    out_ += "]}\n";
   }
   flush();
 }

@@ -55,8 +55,10 @@ class RecordPrinter final : public RecordSink {
   void begin_file(std::string name);
   void set_json_lines(bool json_lines) { json_lines_ = json_lines; }
   void end_file();
-  // After the last input: closes the JSON document and flushes.
-  void finish();
+  // After the last input: closes the JSON document and flushes. The document ends with
+  // the matches' count and what --lenient skipped: how many records, and where the first
+  // were ("file:line:col: message").
+  void finish(uint64_t skipped = 0, const std::vector<std::string>& skipped_at = {});
   // Writes what is buffered, as it is (before an error ends the run: output already
   // found is not lost).
   void flush();

@@ -122,3 +122,16 @@ TEST_CASE("diff: a malformed input is a located error, exit 2", "[e2e][diff]") {
   CHECK(result.out.empty());
   CHECK(result.err.rfind("trace: error: samples/bad/truncated_otlp.json:", 0) == 0);
 }
+
+TEST_CASE("diff: --json --lenient gives each side's skipped and skipped_at, as stats does", "[e2e][diff]") {
+  const std::string bad = "tests/data/bad/bad_span_in_request.json";
+  const std::string where = bad + ":3:108: expected startTimeUnixNano as a decimal string or number, found an object "
+                                  "(the span was skipped)";
+  auto result = run_trace("diff --json --lenient " + bad + " samples/otlp_traces.json");
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("  \"base\": {\"inputs\": [\"" + bad +
+                        "\"], \"records\": 2, \"spans\": 2, \"logs\": 0, \"skipped\": 1, \"skipped_at\": [\"" + where +
+                        "\"]},\n  \"new\": {\"inputs\": [\"samples/otlp_traces.json\"], \"records\": 25, \"spans\": 25, "
+                        "\"logs\": 0, \"skipped\": 0, \"skipped_at\": []},\n") != std::string::npos);
+  CHECK(result.err == "trace: warning: " + bad + ": skipped 1 malformed record (--lenient)\n  " + where + "\n");
+}

@@ -124,7 +124,23 @@ TEST_CASE("grep: --format jsonl writes one object per record with documented key
 TEST_CASE("grep: --format json writes one document with the matches and their count", "[e2e][grep]") {
   check_golden("grep --json --level error samples/app_logs.jsonl", "grep_level_error.json");
   check_output("grep --json nothing-matches-this samples/app_logs.jsonl",
-               "{\"schema_version\":1,\"command\":\"grep\",\"matches\":[],\"count\":0}\n", 1);
+               "{\"schema_version\":1,\"command\":\"grep\",\"matches\":[],\"count\":0,\"skipped\":0,"
+               "\"skipped_at\":[]}\n",
+               1);
+}
+
+TEST_CASE("grep: --json --lenient says in the document what was skipped and where, as stats does", "[e2e][grep]") {
+  const std::string file = "tests/data/bad/invalid_utf8.jsonl";
+  const std::string where = file + ":2:57: expected a JSON object (The input is not valid UTF-8)";
+  auto result = run_trace("grep --json --lenient a " + file);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out ==
+        "{\"schema_version\":1,\"command\":\"grep\",\"matches\":[\n"
+        "{\"kind\":\"log\",\"time_ns\":1736937000000000000,\"duration_ns\":null,\"name\":null,\"message\":\"cache "
+        "warm\",\"level\":\"INFO\",\"severity\":9,\"service\":null,\"trace_id\":null,\"span_id\":null,\"parent_id\":"
+        "null,\"status\":null,\"file\":\"" + file + "\",\"line\":1,\"attrs\":{}}\n"
+        "],\"count\":1,\"skipped\":1,\"skipped_at\":[\"" + where + "\"]}\n");
+  CHECK(result.err == "trace: warning: " + file + ": skipped 1 malformed record (--lenient)\n  " + where + "\n");
 }
 
 TEST_CASE("grep: -c counts matches, per file when there are several", "[e2e][grep]") {

@@ -117,7 +117,7 @@ TEST_CASE("schema: info --format json", "[e2e][schema]") {
 
 TEST_CASE("schema: grep --format json", "[e2e][schema]") {
   Shape s = run_shape("grep --json retrieve samples/otlp_traces.json", "matches");
-  Keys top = {"schema_version", "command", "matches", "count"};
+  Keys top = {"schema_version", "command", "matches", "count", "skipped", "skipped_at"};
   CHECK(s.top == top);
   CHECK(s.schema_version == 1);
   Keys match = {"kind",    "time_ns", "duration_ns", "name",   "message", "level", "severity", "service",
