@@ -61,6 +61,14 @@ const FormatSpec& detect_format(const InputHead& head, std::string_view forced) 
                                  name, excerpt(head.bytes), format_names()));
   if (head.first.has("resourceMetrics"))
     throw InputError(fmt::format("{}: OTLP metrics are not supported (expected traces or logs)", name));
+  if (head.first.has("trace_partial")) {
+    // The output of stats|summary|cost --partial, given back to one of them (or to grep).
+    std::string_view command = head.first.scalar("command");
+    std::string of = command.empty() ? std::string() : fmt::format(" of 'trace {}'", command);
+    throw InputError(fmt::format("{}: a partial result{} (written by --partial), not traces or logs: merge partial "
+                                 "results with 'trace merge'",
+                                 name, of));
+  }
   std::string keys;
   for (const HeadKey& key : head.first.keys()) {
     if (key.path.find('.') != std::string::npos || key.path.find("[]") != std::string::npos) continue;

@@ -264,3 +264,23 @@ TEST_CASE("merge: a malformed partial is an error at its line and column, exit 2
         "trace: error: <stdin>:1:18: partial result version 7 (written by trace 9.0.0) is newer than this trace reads "
         "(version 1): merge it with that trace or a newer one\nexit 2\n");
 }
+
+TEST_CASE("merge: a partial result given to stats, summary, cost or grep says to use trace merge, exit 2",
+          "[e2e][merge]") {
+  std::string script =
+      "s=$PWD\nd=$(mktemp -d)\ntrap 'rm -rf \"$d\"' EXIT\ncd \"$d\"\n"
+      "\"$TRACE\" stats --partial -o p.json \"$s/samples/otlp_traces.json\"\n";
+  for (std::string command : {"stats", "summary", "cost", "grep span"})
+    script += run_line("\"$TRACE\" " + command + " p.json");
+  RunResult result = run_shell(script);
+  const std::string message = "trace: error: p.json: a partial result of 'trace stats' (written by --partial), not "
+                              "traces or logs: merge partial results with 'trace merge'\n";
+  CHECK(result.out == "== 1\n" + message + "exit 2\n== 2\n" + message + "exit 2\n== 3\n" + message + "exit 2\n== 4\n" +
+                          message + "exit 2\n");
+  // On standard input, naming the command that wrote it.
+  RunResult piped = run_shell("\"$TRACE\" summary --partial samples/pino.jsonl | \"$TRACE\" cost -");
+  CHECK(piped.exit_code == 2);
+  CHECK(piped.out.empty());
+  CHECK(piped.err == "trace: error: <stdin>: a partial result of 'trace summary' (written by --partial), not traces "
+                     "or logs: merge partial results with 'trace merge'\n");
+}
