@@ -11,7 +11,7 @@ namespace trace {
 namespace {
 
 using output::ColumnKind;
-constexpr std::string_view kOther = "(other)";
+constexpr std::string_view kOther = kOtherKeyValue;
 constexpr uint32_t kNoFile = std::numeric_limits<uint32_t>::max();
 
 int64_t saturating_add(int64_t a, int64_t b) {
@@ -233,7 +233,7 @@ output::Report CostReport::finish(std::span<const std::string> file_names) const
   Tally total;
   for (const auto& [name, m] : models_) total.add(m.tally);
 
-  output::Section total_section{"total", "Total", {}};
+  output::Section total_section{"total", "Total", {}, {}};
   total_section.table.columns = {
       {"calls", "calls", ColumnKind::kCount},
       {"priced_calls", "priced", ColumnKind::kCount},
@@ -251,7 +251,7 @@ output::Report CostReport::finish(std::span<const std::string> file_names) const
        cost_per_call_cell(total)});
 
   // Per model: by cost (unknown last), then calls, then name.
-  output::Section models{"models", "Per model", {}};
+  output::Section models{"models", "Per model", {}, {}};
   models.table.columns = {
       {"model", "model", ColumnKind::kText},
       {"priced_as", "priced as", ColumnKind::kText},
@@ -284,7 +284,7 @@ output::Report CostReport::finish(std::span<const std::string> file_names) const
 
   if (!options_.group_by.empty()) {
     const RecordKeySpec& spec = options_.group_by;
-    output::Section groups{"groups", "Per group", {}};
+    output::Section groups{"groups", "Per group", {}, {}};
     for (const RecordKeyPart& part : spec.parts)
       groups.table.columns.push_back({part.column_key(), part.column_header(), part.column_kind()});
     groups.table.columns.insert(groups.table.columns.end(), {
@@ -323,7 +323,7 @@ output::Report CostReport::finish(std::span<const std::string> file_names) const
     report.sections.push_back(std::move(groups));
   }
 
-  output::Section unknown{"unknown_models", "Calls not priced: model not in the price table", {}};
+  output::Section unknown{"unknown_models", "Calls not priced: model not in the price table", {}, {}};
   unknown.table.columns = {
       {"model", "model", ColumnKind::kText},
       {"calls", "calls", ColumnKind::kCount},

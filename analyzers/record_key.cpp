@@ -250,9 +250,19 @@ std::string_view RecordKeyBuilder::key(const Span& span) { return build(span); }
 std::string_view RecordKeyBuilder::key(const LogRecord& log) { return build(log); }
 
 output::Row key_cells(std::string_view key, const RecordKeySpec& spec, std::span<const std::string> file_names) {
+  output::Row row;
+  if (key == kOtherKeyValue) {
+    // Not an encoding of several parts (its first byte would be a length of 40): split,
+    // it would show as "other)" and an empty cell.
+    row.emplace_back(std::string(key));
+    for (size_t i = 1; i < spec.parts.size(); ++i) {
+      if (spec.parts[i].kind == RecordKeyKind::kTime) row.emplace_back(std::monostate{});
+      else row.emplace_back(std::string());
+    }
+    return row;
+  }
   std::vector<std::string_view> parts;
   split_group_key(key, spec.parts.size(), parts);
-  output::Row row;
   for (size_t i = 0; i < spec.parts.size() && i < parts.size(); ++i) {
     std::string_view text = parts[i];
     int64_t n = 0;

@@ -44,6 +44,9 @@ RecordKeySpec parse_record_key_spec(const std::vector<std::string>& texts, std::
 
 // The group of a record that lacks the key.
 inline constexpr std::string_view kNoKeyValue = "(none)";
+// The one key under which summary and cost count the records of new groups past their
+// group limit: the text itself, whatever the number of parts.
+inline constexpr std::string_view kOtherKeyValue = "(other)";
 
 // Builds keys, reusing one buffer (no allocation once it has grown). A key of one text
 // part is that text; otherwise parts are length-prefixed as in group_key.h, so
@@ -68,7 +71,9 @@ class RecordKeyBuilder {
 };
 
 // The output cells of a key: text parts as strings ("(none)" kept), a file part as the
-// file's name from `file_names`, a time part as int64 ns (missing when "(none)").
+// file's name from `file_names`, a time part as int64 ns (missing when "(none)"). The
+// key "(other)" is "(other)" in the first cell and empty ones after it (missing for a
+// time part).
 output::Row key_cells(std::string_view key, const RecordKeySpec& spec, std::span<const std::string> file_names);
 
 // Orders key cells: missing first, numbers by value, text by bytes; then by position.

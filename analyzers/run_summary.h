@@ -34,7 +34,7 @@ namespace trace {
 inline constexpr size_t kMaxSummaryNames = 10000;      // distinct services, loggers, span names, each
 inline constexpr size_t kMaxErrorTemplates = 10000;    // distinct error templates
 inline constexpr size_t kMaxSummaryGroups = 100000;    // distinct --group-by / --every groups
-inline constexpr std::string_view kOtherValue = "(other)";
+inline constexpr std::string_view kOtherValue = kOtherKeyValue;
 
 struct SummaryOptions {
   RecordKeySpec group_by;  // empty: no groups section

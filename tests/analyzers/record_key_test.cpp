@@ -87,3 +87,24 @@ TEST_CASE("record-key: key cells sort missing first, numbers by value, text by b
   CHECK(trace::key_cells_less(Row{int64_t(5), std::string("b")}, Row{int64_t(5), std::string("c")}));
   CHECK_FALSE(trace::key_cells_less(Row{std::string("b")}, Row{std::string("a")}));
 }
+
+TEST_CASE("record-key: the (other) key of a capped summary or cost is (other) in the first cell, the rest empty",
+          "[summary][record-key]") {
+  using trace::output::Row;
+  const std::vector<std::string> files{"a.json"};
+  // Several parts: not split as an encoding ("other)" and an empty cell).
+  trace::RecordKeySpec by_service_level = trace::parse_record_key_spec({"service,level"}, kAll);
+  CHECK(trace::key_cells("(other)", by_service_level, files) == Row{std::string("(other)"), std::string()});
+  // A time part after the first is missing.
+  trace::RecordKeySpec then_time = trace::parse_record_key_spec({"service,file"}, kAll, 1000);
+  REQUIRE(then_time.parts.size() == 3);
+  CHECK(trace::key_cells("(other)", then_time, files) == Row{std::string("(other)"), std::string(), trace::output::Cell{}});
+  // The time bucket first, as summary and cost put --every: "(other)" there too.
+  trace::RecordKeySpec time_first = trace::parse_record_key_spec({"service"}, kAll);
+  time_first.parts.insert(time_first.parts.begin(), trace::RecordKeyPart{RecordKeyKind::kTime, {}, 1000});
+  CHECK(trace::key_cells("(other)", time_first, files) == Row{std::string("(other)"), std::string()});
+  // A histogram alone: the bucket "(other)" is shown, not missing as "(none)" is.
+  trace::RecordKeySpec every = trace::parse_record_key_spec({}, kAll, 1000);
+  CHECK(trace::key_cells("(other)", every, files) == Row{std::string("(other)")});
+  CHECK(trace::key_cells("(none)", every, files) == Row{trace::output::Cell{}});
+}
