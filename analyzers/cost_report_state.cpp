@@ -1,7 +1,6 @@
 #include "analyzers/cost_report_state.h"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -288,37 +287,10 @@ void CostReportState::read(PartialCursor& cursor, od::object state, std::span<co
         if (!into.models_.emplace(std::move(key), m).second) cursor.fail_at(at, "this model appears twice");
       }
     } else if (name == "groups") {
-      std::string key;
-      auto map_part = [&](size_t part, std::string_view text, std::string& out) {
-        if (spec.parts[part].kind != RecordKeyKind::kFile) return false;
-        uint64_t n = 0;
-        uint32_t mapped = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-        if (ec != std::errc() || end != text.data() + text.size() || !mapped_file(file_index, n, mapped)) return false;
-        out = std::to_string(mapped);
-        return true;
-      };
-      for (auto element : cursor.array(value, name)) {
-        od::value item;
-        if (auto error = element.get(item)) cursor.fail("malformed \"groups\"", error);
-        const char* at = cursor.location_of(item);
-        CostReport::Tally t;
-        bool has_key = false;
-        for (auto gm : cursor.object(item, name)) {
-          od::field gf;
-          if (auto error = std::move(gm).get(gf)) cursor.fail("malformed group", error);
-          std::string_view k = cursor.key_of(gf);
-          od::value v = gf.value();
-          if (k == "key") {
-            cursor.group_key(v, spec.parts.size(), key, map_part);
-            has_key = true;
-          } else if (!read_tally(cursor, t, k, v)) {
-            cursor.unknown_key(k, "a group");
-          }
-        }
-        if (!has_key) cursor.fail_at(at, "expected a \"key\" in each group");
-        if (!into.groups_.emplace(key, t).second) cursor.fail_at(at, "this group key appears twice");
-      }
+      CostReport::Tally t;
+      for_each_group(
+          cursor, value, spec, file_index, [&](std::string_view k, od::value v) { return read_tally(cursor, t, k, v); },
+          [&](const std::string& key) { return into.groups_.emplace(key, std::exchange(t, {})).second; });
     } else if (name == "capped") {
       for (auto cm : cursor.object(value, name)) {
         od::field cf;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/group_key.h"
+#include "analyzers/record_key.h"
 #include "src/errors.h"
 #include "src/expand_paths.h"
 #include "src/output/json_writer.h"
@@ -497,6 +498,43 @@ void PartialCursor::group_key(od::value value, size_t part_count, std::string& o
     fail_at(at, fmt::format("expected a group key of {} part{}, found {}", part_count, part_count == 1 ? "" : "s",
                             n > part_count ? "more" : std::to_string(n)),
             simdjson::SUCCESS);
+}
+
+void for_each_group(PartialCursor& cursor, od::value list, const RecordKeySpec& spec,
+                    std::span<const uint32_t> file_index,
+                    const std::function<bool(std::string_view, od::value)>& read_field,
+                    const std::function<bool(const std::string&)>& add_group) {
+  constexpr std::string_view kName = "groups";
+  // A file part holds the input's index in the partial: renumbered to the merge's.
+  auto map_part = [&](size_t part, std::string_view text, std::string& out) {
+    if (spec.parts[part].kind != RecordKeyKind::kFile) return false;
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n >= file_index.size()) return false;
+    out = std::to_string(file_index[n]);
+    return true;
+  };
+  std::string key;
+  for (auto element : cursor.array(list, kName)) {
+    od::value item;
+    if (auto error = element.get(item)) cursor.fail("malformed \"groups\"", error);
+    const char* at = cursor.location_of(item);
+    bool has_key = false;
+    for (auto member : cursor.object(item, kName)) {
+      od::field field;
+      if (auto error = std::move(member).get(field)) cursor.fail("malformed group", error);
+      std::string_view k = cursor.key_of(field);
+      od::value v = field.value();
+      if (k == "key") {
+        cursor.group_key(v, spec.parts.size(), key, map_part);
+        has_key = true;
+      } else if (!read_field(k, v)) {
+        cursor.unknown_key(k, "a group");
+      }
+    }
+    if (!has_key) cursor.fail_at(at, "expected a \"key\" in each group");
+    if (!add_group(key)) cursor.fail_at(at, "this group key appears twice");
+  }
 }
 
 // --- reading ---

@@ -116,6 +116,19 @@ class PartialCursor {
   std::string scratch_;
 };
 
+struct RecordKeySpec;
+
+// Reads the "groups" array of a summary or cost state: [{"key":K,<fields>}...]. Each
+// key is read as `spec` builds it, a file part's input index renumbered through
+// `file_index` (the merge's index of each input of the partial); each other field goes
+// to `read_field(field_key, value)`, which returns false for a key it does not know
+// (an error). After each group, `add_group(key)` keeps it and returns false when the
+// key was there already (an error).
+void for_each_group(PartialCursor& cursor, od::value list, const RecordKeySpec& spec,
+                    std::span<const uint32_t> file_index,
+                    const std::function<bool(std::string_view, od::value)>& read_field,
+                    const std::function<bool(const std::string&)>& add_group);
+
 // A group key as partials hold it: an array of its parts' texts (split_group_key) when
 // the key is an encoding of `part_count` parts, else the key as a string ("(other)"
 // under a multi-part spec of summary and cost).

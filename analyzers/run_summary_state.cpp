@@ -1,7 +1,6 @@
 #include "analyzers/run_summary_state.h"
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
 #include <vector>
 
@@ -279,40 +278,19 @@ void RunSummaryState::read(PartialCursor& cursor, od::object state, std::span<co
         return true;
       });
     } else if (name == "groups") {
-      std::string key;
-      // A file part holds the input's index in the partial: renumbered to the merge's.
-      auto map_part = [&](size_t part, std::string_view text, std::string& out) {
-        if (spec.parts[part].kind != RecordKeyKind::kFile) return false;
-        uint64_t n = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-        if (ec != std::errc() || end != text.data() + text.size() || n >= file_index.size()) return false;
-        out = std::to_string(file_index[n]);
-        return true;
-      };
-      for (auto element : cursor.array(value, name)) {
-        od::value item;
-        if (auto error = element.get(item)) cursor.fail("malformed \"groups\"", error);
-        const char* at = cursor.location_of(item);
-        RunSummary::GroupStats g;
-        bool has_key = false;
-        for (auto gm : cursor.object(item, name)) {
-          od::field gf;
-          if (auto error = std::move(gm).get(gf)) cursor.fail("malformed group", error);
-          std::string_view k = cursor.key_of(gf);
-          od::value v = gf.value();
-          if (k == "key") {
-            cursor.group_key(v, spec.parts.size(), key, map_part);
-            has_key = true;
-          } else if (k == "records") g.counts.records = count(v, k);
-          else if (k == "spans") g.counts.spans = count(v, k);
-          else if (k == "logs") g.counts.logs = count(v, k);
-          else if (k == "errors") g.counts.errors = count(v, k);
-          else if (k == "span_time_ns") g.span_time_ns = integer(v, k);
-          else cursor.unknown_key(k, "a group");
-        }
-        if (!has_key) cursor.fail_at(at, "expected a \"key\" in each group");
-        if (!into.groups_.emplace(key, g).second) cursor.fail_at(at, "this group key appears twice");
-      }
+      RunSummary::GroupStats g;
+      for_each_group(
+          cursor, value, spec, file_index,
+          [&](std::string_view k, od::value v) {
+            if (k == "records") g.counts.records = count(v, k);
+            else if (k == "spans") g.counts.spans = count(v, k);
+            else if (k == "logs") g.counts.logs = count(v, k);
+            else if (k == "errors") g.counts.errors = count(v, k);
+            else if (k == "span_time_ns") g.span_time_ns = integer(v, k);
+            else return false;
+            return true;
+          },
+          [&](const std::string& key) { return into.groups_.emplace(key, std::exchange(g, {})).second; });
     } else if (name == "capped") {
       for (auto cm : cursor.object(value, name)) {
         od::field cf;
