@@ -335,7 +335,7 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
   FileStats total_epoch;  // epoch clocks only: relative times cannot share a range
   bool any_epoch = false;
   std::vector<std::string> formats;
-  output::Section files{"files", "Per file", {}};
+  output::Section files{"files", "Per file", {}, {}};
   files.table.columns = {
       {"file", "file", ColumnKind::kText},           {"format", "format", ColumnKind::kText},
       {"bytes", "bytes", ColumnKind::kBytes},        {"records", "records", ColumnKind::kCount},
@@ -401,7 +401,7 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
   meta.records = total.counts.records;
 
   // Levels of log records, per file and in total.
-  output::Section levels{"levels", "Log levels", {}};
+  output::Section levels{"levels", "Log levels", {}, {}};
   levels.table.columns.push_back({"file", "file", ColumnKind::kText});
   for (std::string_view name : {"trace", "debug", "info", "warn", "error", "fatal", "unknown"})
     levels.table.columns.push_back({std::string(name), std::string(name), ColumnKind::kCount,
@@ -421,7 +421,7 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
   }
 
   // Services.
-  output::Section services{"services", "Services", {}};
+  output::Section services{"services", "Services", {}, {}};
   services.table.columns = {
       {"service", "service", ColumnKind::kText},   {"records", "records", ColumnKind::kCount},
       {"spans", "spans", ColumnKind::kCount},      {"logs", "logs", ColumnKind::kCount},
@@ -442,7 +442,7 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
   }
 
   // Loggers.
-  output::Section loggers{"loggers", "Loggers", {}};
+  output::Section loggers{"loggers", "Loggers", {}, {}};
   loggers.table.columns = {
       {"logger", "logger", ColumnKind::kText},         {"logs", "logs", ColumnKind::kCount},
       {"warnings", "warnings", ColumnKind::kCount},    {"errors", "errors", ColumnKind::kCount, true},
@@ -462,7 +462,7 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
   }
 
   // Span names by total time.
-  output::Section names{"span_names", "Span names by total time", {}};
+  output::Section names{"span_names", "Span names by total time", {}, {}};
   names.table.columns = {
       {"name", "name", ColumnKind::kText},            {"spans", "spans", ColumnKind::kCount},
       {"errors", "errors", ColumnKind::kCount, true}, {"error_rate", "err%", ColumnKind::kRatio, true},
@@ -493,7 +493,7 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
   }
 
   // Error messages, grouped by template.
-  output::Section errors{"errors", "Top errors", {}};
+  output::Section errors{"errors", "Top errors", {}, {}};
   errors.table.columns = {
       {"template", "error", ColumnKind::kText},             {"count", "count", ColumnKind::kCount},
       {"first_ns", "first seen", ColumnKind::kTimestampNs}, {"last_ns", "last seen", ColumnKind::kTimestampNs},
@@ -522,7 +522,7 @@ output::Report RunSummary::finish(std::span<const InputFacts> inputs) {
   // Groups and time buckets.
   if (!options_.group_by.empty()) {
     const RecordKeySpec& spec = options_.group_by;
-    output::Section groups{"groups", spec.has_time() ? "Over time" : "Groups", {}};
+    output::Section groups{"groups", spec.has_time() ? "Over time" : "Groups", {}, {}};
     for (const RecordKeyPart& part : spec.parts)
       groups.table.columns.push_back({part.column_key(), part.column_header(), part.column_kind()});
     groups.table.columns.insert(groups.table.columns.end(), {

@@ -1,7 +1,6 @@
 // trace cost: tokens x list price for every LLM call span or log record, in total, per
 // model and per group; calls of unknown models listed, never priced as zero; --budget
 // for CI.
-#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -17,7 +16,6 @@
 #include "src/errors.h"
 #include "src/exit_codes.h"
 #include "src/output/output_file.h"
-#include "src/output/units.h"
 #include "src/time.h"
 
 namespace trace::cli {
@@ -51,7 +49,8 @@ int show_prices(const CostCliOptions& options, const PriceTable& prices) {
   report.main_section = "prices";
   add_price_fields(report, prices);
   report.fields.emplace_back("prices_source", prices.source());
-  output::Section section{"prices", fmt::format("Prices in USD per 1M tokens, list prices as of {}", prices.as_of()), {}};
+  output::Section section{
+      "prices", fmt::format("Prices in USD per 1M tokens, list prices as of {}", prices.as_of()), {}, {}};
   section.table.columns = {
       {"model", "model", ColumnKind::kText},          {"provider", "provider", ColumnKind::kText},
       {"input", "input", ColumnKind::kCostUsd},       {"cached_input", "cached input", ColumnKind::kCostUsd},
@@ -96,19 +95,8 @@ int run_cost(const CostCliOptions& options) {
     return kExitOk;
   }
 
-  output::Report report = cost_output(cost, prices, read, options.budget);
-  double total = cost.total_cost_usd();
-  print_report(report, options.output, options.section);
-
-  if (options.budget && total > *options.budget) {
-    std::string unknown;
-    if (uint64_t n = cost.unknown_calls(); n > 0)
-      unknown = fmt::format(" ({} call{} with unknown models not included)", n, n == 1 ? "" : "s");
-    fmt::print(stderr, "trace cost: budget exceeded: total {} is over the budget of {}{}\n",
-               output::format_cost_usd(total), output::format_cost_usd(*options.budget), unknown);
-    return kExitBudgetExceeded;
-  }
-  return kExitOk;
+  print_report(cost_output(cost, prices, read, options.budget), options.output, options.section);
+  return cost_budget_status(cost, options.budget);
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 // whole input prints.
 #include <unistd.h>
 
-#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -19,7 +18,6 @@
 #include "cli/print_table.h"
 #include "src/errors.h"
 #include "src/exit_codes.h"
-#include "src/output/units.h"
 
 namespace trace::cli {
 
@@ -101,27 +99,11 @@ int run_merge(const MergeOptions& options) {
     return kExitOk;
   }
   if (summary) {
-    std::vector<InputFacts> facts;
-    for (const formats::FileReport& file : read.files) facts.push_back({file.name, file.format, file.bytes, file.skipped});
-    output::Report report = summary->summary().finish(facts);
-    report.meta.command = "summary";
-    fill_report_meta(report.meta, read, report.meta.records);
-    print_report(report, options.output, options.section);
+    print_report(summary_output(summary->summary(), read), options.output, options.section);
     return kExitOk;
   }
-  output::Report report = cost_output(cost->report(), cost->prices(), read, options.budget);
-  double total = cost->report().total_cost_usd();
-  print_report(report, options.output, options.section);
-  if (options.budget && total > *options.budget) {
-    std::string unknown;
-    if (uint64_t n = cost->report().unknown_calls(); n > 0)
-      unknown = fmt::format(" ({} call{} with unknown models not included)", n, n == 1 ? "" : "s");
-    // Word for word what trace cost says over budget, so scripts read both alike.
-    fmt::print(stderr, "trace cost: budget exceeded: total {} is over the budget of {}{}\n",
-               output::format_cost_usd(total), output::format_cost_usd(*options.budget), unknown);
-    return kExitBudgetExceeded;
-  }
-  return kExitOk;
+  print_report(cost_output(cost->report(), cost->prices(), read, options.budget), options.output, options.section);
+  return cost_budget_status(cost->report(), options.budget);
 }
 
 }  // namespace

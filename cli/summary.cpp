@@ -67,12 +67,7 @@ int run_summary(const SummaryCliOptions& options) {
     return kExitOk;
   }
 
-  std::vector<InputFacts> facts;
-  for (const formats::FileReport& file : read.files) facts.push_back({file.name, file.format, file.bytes, file.skipped});
-  output::Report report = summary.finish(facts);
-  report.meta.command = "summary";
-  fill_report_meta(report.meta, read, report.meta.records);
-  print_report(report, options.output, options.section);
+  print_report(summary_output(summary, read), options.output, options.section);
   return kExitOk;
 }
 
