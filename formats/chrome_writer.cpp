@@ -25,14 +25,19 @@ void append_int(int64_t value, std::string& out) {
   out.append(digits, end);
 }
 
-// `"key":"text"` after a comma unless first; nothing for empty text.
-void append_member(std::string_view key, std::string_view text, bool& first, std::string& out) {
-  if (text.empty()) return;
+// `"key":` after a comma unless first.
+void append_key(std::string_view key, bool& first, std::string& out) {
   if (!first) out += ',';
   first = false;
   out += '"';
   out += key;
   out += "\":";
+}
+
+// `"key":"text"` after a comma unless first; nothing for empty text.
+void append_member(std::string_view key, std::string_view text, bool& first, std::string& out) {
+  if (text.empty()) return;
+  append_key(key, first, out);
   output::append_json_string(text, out);
 }
 
@@ -128,6 +133,18 @@ void ChromeWriter::append_args(Attrs attrs, size_t cat_index) {
   }
 }
 
+template <class WriteTrace>
+void ChromeWriter::end_event(Track where, Attrs attrs, size_t cat_index, WriteTrace write_trace) {
+  append_track(where);
+  out_ += ",\"args\":{\"trace\":{";
+  bool first = true;
+  write_trace(first);
+  out_ += '}';
+  append_args(attrs, cat_index);
+  out_ += "}}";
+  maybe_flush();
+}
+
 Flow ChromeWriter::on_span(const Span& span) {
   if (span.flags & kSpanClockRelative) relative_clock_ = true;
   Track where = track(span.service, span.trace_id);
@@ -152,21 +169,20 @@ Flow ChromeWriter::on_span(const Span& span) {
     out_ += ",\"ph\":\"B\",\"ts\":";
     append_micros(span.start_ns, out_);
   }
-  append_track(where);
-  out_ += ",\"args\":{\"trace\":{";
-  bool first = true;
-  append_member("trace_id", span.trace_id, first, out_);
-  append_member("span_id", span.span_id, first, out_);
-  append_member("parent_id", span.parent_id, first, out_);
-  if (span.status != Status::kUnset) append_member("status", status_name(span.status), first, out_);
-  append_member("status_message", span.status_message, first, out_);
-  append_member("kind", span_kind_name(span.kind), first, out_);
-  if (span.flags & kSpanStartUnknown) {
-    out_ += first ? "\"start_unknown\":true" : ",\"start_unknown\":true";
-    first = false;
-  }
-  if (!span.events.empty()) {
-    out_ += first ? "\"events\":[" : ",\"events\":[";
+  end_event(where, span.attrs, cat, [&](bool& first) {
+    append_member("trace_id", span.trace_id, first, out_);
+    append_member("span_id", span.span_id, first, out_);
+    append_member("parent_id", span.parent_id, first, out_);
+    if (span.status != Status::kUnset) append_member("status", status_name(span.status), first, out_);
+    append_member("status_message", span.status_message, first, out_);
+    append_member("kind", span_kind_name(span.kind), first, out_);
+    if (span.flags & kSpanStartUnknown) {
+      append_key("start_unknown", first, out_);
+      out_ += "true";
+    }
+    if (span.events.empty()) return;
+    append_key("events", first, out_);
+    out_ += '[';
     for (size_t i = 0; i < span.events.size(); ++i) {
       if (i > 0) out_ += ',';
       out_ += "{\"time_ns\":";
@@ -178,11 +194,7 @@ Flow ChromeWriter::on_span(const Span& span) {
       out_ += '}';
     }
     out_ += ']';
-  }
-  out_ += '}';
-  append_args(span.attrs, cat);
-  out_ += "}}";
-  maybe_flush();
+  });
   return Flow::kContinue;
 }
 
@@ -193,22 +205,16 @@ Flow ChromeWriter::on_log(const LogRecord& log) {
   output::append_json_string(log.message, out_);
   out_ += ",\"cat\":\"log\",\"ph\":\"i\",\"s\":\"t\",\"ts\":";
   append_micros(log.time_ns, out_);
-  append_track(where);
-  out_ += ",\"args\":{\"trace\":{";
-  bool first = true;
-  append_member("trace_id", log.trace_id, first, out_);
-  append_member("span_id", log.span_id, first, out_);
-  append_member("level", log.level_text, first, out_);
-  if (log.severity != 0) {
-    out_ += first ? "\"severity\":" : ",\"severity\":";
-    first = false;
-    append_uint(log.severity, out_);
-  }
-  append_member("logger", log.logger, first, out_);
-  out_ += '}';
-  append_args(log.fields, kNoIndex);
-  out_ += "}}";
-  maybe_flush();
+  end_event(where, log.fields, kNoIndex, [&](bool& first) {
+    append_member("trace_id", log.trace_id, first, out_);
+    append_member("span_id", log.span_id, first, out_);
+    append_member("level", log.level_text, first, out_);
+    if (log.severity != 0) {
+      append_key("severity", first, out_);
+      append_uint(log.severity, out_);
+    }
+    append_member("logger", log.logger, first, out_);
+  });
   return Flow::kContinue;
 }
 

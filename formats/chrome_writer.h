@@ -50,6 +50,10 @@ class ChromeWriter final : public RecordWriter {
   void begin_event();
   void append_track(Track track);
   void append_args(Attrs attrs, size_t cat_index);
+  // The end of a span's or a log's event: its track, then "args": "trace" with the
+  // members write_trace(first) appends, and the record's attributes (but cat_index).
+  template <class WriteTrace>
+  void end_event(Track where, Attrs attrs, size_t cat_index, WriteTrace write_trace);
 
   bool first_event_ = true;
   bool relative_clock_ = false;  // a span whose times count from an unknown origin
