@@ -70,7 +70,7 @@ class TraceJsonlLoader final : public Loader {
     if (text[start] != '{') throw DocumentError(start, "expected a JSON object");
     text_ = text;
     if (auto error = ctx.parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc_))
-      throw DocumentError(start, fmt::format("expected a JSON object ({})", simdjson::error_message(error)));
+      throw iterate_error(text, "expected a JSON object", error);
     od::object object;
     if (auto error = doc_.get_object().get(object)) {
       // simdjson refuses a line with more after the object up front: say so.

@@ -202,3 +202,12 @@ TEST_CASE("trace-jsonl: malformed lines are located", "[convert][trace-jsonl]") 
   CHECK(load_error(head + R"({"kind":"span"} x)" "\n", "", "t.jsonl") ==
         "t.jsonl:2:17: expected the end of the line after the object");
 }
+
+TEST_CASE("trace-jsonl: invalid UTF-8 is located at its first bad byte", "[convert][trace-jsonl]") {
+  const std::string head =
+      R"({"kind":"log","time_ns":1,"duration_ns":null,"trace_id":null,"span_id":null,"parent_id":null,"status":null,"attrs":{}})"
+      "\n";
+  // \xC3 opens a two-byte sequence that '(' does not continue: column 29 of line 2.
+  CHECK(load_error(head + "{\"kind\":\"log\",\"message\":\"caf\xC3(\"}\n", "", "t.jsonl") ==
+        "t.jsonl:2:29: expected a JSON object (The input is not valid UTF-8)");
+}
