@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One step from a fresh Debian machine to a working `trace`:
 #   ./setup.sh run    install what is missing, build Release, run `trace stats` on a sample
-#   ./setup.sh test   the same set-up, then the whole test suite through ctest, on the
-#                     Release build and on an ASan+UBSan build
+#   ./setup.sh test   the same set-up, then the whole test suite through ctest (CI runs this)
+#   ./setup.sh sanitize  the same set-up, then the suite again on an ASan+UBSan build (about
+#                     half an hour on 2 cores: run before a release, not on every change)
 # Installing needs root (apt-get); everything else works as any user.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,7 +13,7 @@ build_dir=${TRACE_BUILD_DIR:-build}
 packages=(cmake g++ ninja-build libcli11-dev libsimdjson-dev libfmt-dev catch2 zlib1g-dev libzstd-dev)
 # Tests only: zstd makes compressed inputs; trace report's browser test (tests/browser/)
 # renders pages in a headless Chromium.
-if [[ $mode == test ]]; then packages+=(zstd chromium fonts-dejavu-core); fi
+if [[ $mode == test || $mode == sanitize ]]; then packages+=(zstd chromium fonts-dejavu-core); fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -34,9 +35,11 @@ case "$mode" in
     ;;
   test)
     ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
-    # The same suite again on a build with AddressSanitizer and UndefinedBehaviorSanitizer:
+    ;;
+  sanitize)
+    # The whole suite on a build with AddressSanitizer and UndefinedBehaviorSanitizer:
     # the end-to-end tests then run the instrumented binary on every sample and broken
-    # input. -O1 keeps the build and the run within a few minutes each.
+    # input. -O1 keeps the build and the run to about a quarter of an hour each.
     sanitize_dir=${build_dir}-sanitize
     cmake -S . -B "$sanitize_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
       -DTRACE_SANITIZE=ON -DTRACE_BUILD_BENCH=OFF >/dev/null
@@ -45,7 +48,7 @@ case "$mode" in
       ctest --test-dir "$sanitize_dir" --output-on-failure -j "$(nproc)"
     ;;
   *)
-    echo "usage: ./setup.sh run|test" >&2
+    echo "usage: ./setup.sh run|test|sanitize" >&2
     exit 2
     ;;
 esac
