@@ -4,10 +4,6 @@
 #include <bit>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "formats/json_scan.h"
 
 namespace trace::formats {
@@ -80,105 +76,6 @@ const DocumentShape* document_shape(std::string_view format) {
   return nullptr;
 }
 
-#if defined(__SSE2__)
-
-namespace {
-
-// 64 bytes in four registers.
-struct Block {
-  __m128i v[4];
-  explicit Block(const char* p) {
-    for (int i = 0; i < 4; ++i) v[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-  }
-  // Bit i set where byte i is `a` or `b`.
-  uint64_t mask(char a, char b) const {
-    const __m128i ka = _mm_set1_epi8(a);
-    const __m128i kb = _mm_set1_epi8(b);
-    uint64_t mask = 0;
-    for (int i = 0; i < 4; ++i) {
-      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v[i], ka), _mm_cmpeq_epi8(v[i], kb));
-      mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hit))) << (16 * i);
-    }
-    return mask;
-  }
-};
-
-// Set bits, without the POPCNT instruction the baseline x86-64 build may not use.
-inline int64_t bit_count(uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ULL;
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return static_cast<int64_t>((x * 0x0101010101010101ULL) >> 56);
-}
-
-// Bit i set where an odd number of bits at or below i are set in x.
-inline uint64_t prefix_xor(uint64_t x) {
-  x ^= x << 1;
-  x ^= x << 2;
-  x ^= x << 4;
-  x ^= x << 8;
-  x ^= x << 16;
-  x ^= x << 32;
-  return x;
-}
-
-}  // namespace
-
-// 64 bytes at a time, as simdjson's first stage finds strings: escaped characters from
-// runs of backslashes, the inside of strings by a prefix XOR of the unescaped quotes; the
-// brackets outside strings are then counted a block at a time, and walked one by one only
-// in the block where the depth may reach 0.
-size_t find_container_end(std::string_view text, size_t pos) {
-  constexpr uint64_t kEven = 0x5555555555555555ULL;
-  int64_t depth = 0;
-  uint64_t prev_escaped = 0;
-  uint64_t prev_in_string = 0;
-  char tail[64];
-  for (size_t i = pos; i < text.size(); i += 64) {
-    const char* block = text.data() + i;
-    uint64_t valid = ~uint64_t(0);
-    if (text.size() - i < 64) {
-      std::memset(tail, ' ', sizeof tail);
-      std::memcpy(tail, block, text.size() - i);
-      block = tail;
-      valid = (uint64_t(1) << (text.size() - i)) - 1;
-    }
-    Block bytes(block);
-    uint64_t backslash = bytes.mask('\\', '\\') & ~prev_escaped;
-    uint64_t follows_escape = backslash << 1 | prev_escaped;
-    uint64_t odd_starts = backslash & ~kEven & ~follows_escape;
-    uint64_t even_starts = 0;
-    prev_escaped = __builtin_add_overflow(odd_starts, backslash, &even_starts) ? 1 : 0;
-    uint64_t escaped = (kEven ^ (even_starts << 1)) & follows_escape;
-    uint64_t quotes = bytes.mask('"', '"') & ~escaped;
-    uint64_t in_string = prefix_xor(quotes) ^ prev_in_string;
-    prev_in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
-    uint64_t opens = bytes.mask('{', '[') & ~in_string & valid;
-    uint64_t closes = bytes.mask('}', ']') & ~in_string & valid;
-    int64_t close_count = bit_count(closes);
-    if (depth > close_count) {
-      depth += bit_count(opens) - close_count;
-      continue;
-    }
-    for (uint64_t brackets = opens | closes; brackets != 0; brackets &= brackets - 1) {
-      int bit = std::countr_zero(brackets);
-      if (opens >> bit & 1) {
-        ++depth;
-      } else if (--depth == 0) {
-        return i + static_cast<size_t>(bit) + 1;
-      }
-    }
-  }
-  return kNpos;
-}
-
-#else
-
-}  // namespace
-
-size_t find_container_end(std::string_view text, size_t pos) { return find_value_end(text, pos); }
-
-#endif
 
 
 // ---------------------------------------------------------------------------------------
@@ -290,7 +187,7 @@ size_t DocumentSplitter::value_end(size_t start) {
     start = static_cast<size_t>(at - base_);
     std::string_view text = data();
     char first = text[start];
-    size_t end = first == '{' || first == '[' ? find_container_end(text, start) : find_value_end(text, start);
+    size_t end = find_value_end(text, start);
     // A number or literal ends at the data's end only if the input does.
     bool bounded = first == '{' || first == '[' || first == '"';
     if (end != kNpos && (bounded || end < text.size())) return end;

@@ -53,10 +53,6 @@ struct DocumentShape {
 // whole text, see the .cpp).
 const DocumentShape* document_shape(std::string_view format);
 
-// find_value_end (json_scan.h) for a value that starts with '{' or '[' at `pos`, many
-// times faster on x86-64 (SSE2).
-size_t find_container_end(std::string_view text, size_t pos);
-
 // A run of whole elements of the record array, wrapped: the fixed opening (`{"key":[` or
 // `[`), the elements' bytes as they are in the input (with the separators between them),
 // and the closing (`]}` or `]`). An offset in `text` past the opening maps back to the

@@ -11,7 +11,6 @@
 
 #include "analyzers/latency_stats.h"
 #include "formats/document_stream.h"
-#include "formats/json_scan.h"
 #include "formats/read_inputs.h"
 #include "src/errors.h"
 #include "src/output/record_printer.h"
@@ -187,34 +186,6 @@ std::string located(const std::string& text, size_t offset) {
 }
 
 }  // namespace
-
-// ---------------------------------------------------------------------------------------
-// The splitter's scanner
-
-TEST_CASE("document-stream: the 64-byte scanner ends a value where find_value_end does, escapes across blocks included",
-          "[document-stream]") {
-  using trace::formats::find_container_end;
-  using trace::formats::find_value_end;
-  CHECK(find_container_end(R"({"a":"}"} x)", 0) == 9);
-  CHECK(find_container_end(R"([1,[2,{"k":"\\"}],"]\""] ,)", 0) == 24);
-  CHECK(find_container_end(R"({"a":[1,2})", 0) == std::string_view::npos);
-  // Every string of these pieces, at every alignment: runs of backslashes, quotes and
-  // brackets in strings land on every side of a 64-byte block boundary.
-  const char* pieces[] = {"{", "}", "[", "]", "\"x\"", "\"\\\\\"", "\"\\\"\"", "\"\\\\\\\"]\"", "\"{[\"", ",", " ", "1"};
-  uint64_t seed = 12345;
-  for (int round = 0; round < 3000; ++round) {
-    std::string text(seed % 70, ' ');
-    size_t start = text.size();
-    text += "{\"k\":[";
-    for (int n = 0; n < 40; ++n) {
-      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-      text += pieces[(seed >> 33) % std::size(pieces)];
-    }
-    text += "]}";
-    INFO(text);
-    CHECK(find_container_end(text, start) == find_value_end(text, start));
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // The same records and statistics as the whole path
