@@ -262,11 +262,7 @@ int run_report(const ReportOptions& options) {
   std::string stats_json;
   output::write_json(stats, {}, stats_json);
 
-  std::vector<InputFacts> facts;
-  for (const formats::FileReport& file : read.files) facts.push_back({file.name, file.format, file.bytes});
-  output::Report summary = pass.summary.finish(facts);
-  summary.meta.command = "summary";
-  fill_report_meta(summary.meta, read, summary.meta.records);
+  output::Report summary = summary_output(pass.summary, read);
   std::string summary_json;
   output::write_report(summary, output::OutputFormat::kJson, {}, "", summary_json);
 

@@ -121,6 +121,16 @@ TEST_CASE("report: the embedded JSON is exactly what trace stats, summary and co
   }
 }
 
+TEST_CASE("report: with --lenient the embedded summary notes each file's skipped records, as summary does",
+          "[e2e][report]") {
+  const std::string files = "tests/data/bad/invalid_utf8.jsonl samples/otlp_traces.json";
+  std::string html = report("--lenient " + files);
+  std::string summary = embedded(html, "trace-summary-json");
+  CHECK(summary == run_trace("summary --json --lenient " + files).out);
+  CHECK(summary.find("\"notes\": [\"tests/data/bad/invalid_utf8.jsonl: partial: 1 malformed record skipped "
+                     "(--lenient)\"]") != std::string::npos);
+}
+
 TEST_CASE("report: the stats table has a row and a histogram per span name, sortable", "[e2e][report]") {
   std::string html = report("samples/otlp_traces.json");
   size_t begin = html.find("<section id=\"latency\">");
