@@ -1,7 +1,6 @@
 #include "formats/document_stream.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 #include "formats/json_scan.h"
