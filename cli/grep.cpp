@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <sys/stat.h>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -141,21 +142,49 @@ int run_grep(GrepOptions& options) {
   FilterSelector selector(filter);
   output::RecordPrinter printer(selector, print);
 
-  // Output follows input order, so one reader; lines the pre-check rules out are never
-  // parsed, which is what makes it fast.
+  // Output follows input order, so one reader, except for a count, which does not
+  // depend on the order: -c (without -m, which stops at the m-th unit) counts on every
+  // core, a tally per worker thread, each with its own filter (matching has scratch
+  // state). Lines the pre-check rules out are never parsed, which is what makes it fast.
   formats::ReadOptions read = options.input.read_options();
-  read.jobs = 1;
+  bool count_in_parallel = print.count && !print.quiet && !print.files_with_matches && print.max_count == 0;
+  if (!count_in_parallel) read.jobs = 1;
   bool read_every_line = print.invert || print.after > 0 || print.before > 0;
   LinePrecheck precheck = LinePrecheck::for_filter(filter.spec(), filter.matcher(), read_every_line);
   if (!precheck.empty()) read.line_precheck = [precheck](std::string_view line) { return precheck(line); };
-  read.on_format = [&printer](std::string_view, bool json_lines) { printer.set_json_lines(json_lines); };
+
+  std::vector<std::unique_ptr<RecordFilter>> tally_filters;
+  std::vector<std::unique_ptr<FilterSelector>> tally_selectors;
+  std::vector<std::unique_ptr<output::RecordPrinter>> tallies;
+  std::vector<RecordSink*> sinks;
+  if (count_in_parallel) {
+    output::RecordPrinterOptions tally_options = print;
+    tally_options.tally_only = true;
+    for (unsigned w = 0; w < read.jobs; ++w) {
+      tally_filters.push_back(std::make_unique<RecordFilter>(filter.spec()));
+      tally_selectors.push_back(std::make_unique<FilterSelector>(*tally_filters.back()));
+      tallies.push_back(std::make_unique<output::RecordPrinter>(*tally_selectors.back(), tally_options));
+      sinks.push_back(tallies.back().get());
+    }
+  } else {
+    sinks.push_back(&printer);
+  }
+  read.on_format = [&printer, &tallies](std::string_view, bool json_lines) {
+    printer.set_json_lines(json_lines);
+    for (auto& tally : tallies) tally->set_json_lines(json_lines);
+  };
 
   formats::ReadReport report;
-  RecordSink* sinks[] = {&printer};
   try {
     for (const formats::Input& input : inputs) {
-      printer.begin_file(input.path == "-" ? "<stdin>" : input.path);
+      std::string name = input.path == "-" ? "<stdin>" : input.path;
+      printer.begin_file(name);
+      for (auto& tally : tallies) tally->begin_file(name);
       formats::ReadReport one = formats::read_inputs(std::span(&input, 1), read, sinks);
+      for (auto& tally : tallies) {
+        tally->end_file();
+        printer.add_selected(tally->file_selected());
+      }
       printer.end_file();
       for (formats::FileReport& file : one.files) report.files.push_back(std::move(file));
       if (printer.done()) break;
@@ -207,7 +236,7 @@ Command register_grep(CLI::App& parent) {
   app->add_flag("--errors", options->errors, "Error spans and logs at ERROR or above");
 
   app->add_flag("-v,--invert-match", options->invert, "Select what does not match");
-  app->add_flag("-c,--count", options->count, "Print only the number of matches (per file: file:N)");
+  app->add_flag("-c,--count", options->count, "Print only the number of matches (per file: file:N); counted on every core");
   app->add_flag("-l,--files-with-matches", options->files_with_matches, "Print only the names of files with a match");
   app->add_option("-m,--max-count", options->max_count, "Stop reading a file after N matches");
   app->add_flag("-q,--quiet", options->quiet, "Print nothing; exit 0 at the first match");

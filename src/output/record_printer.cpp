@@ -326,7 +326,7 @@ void RecordPrinter::begin_file(std::string name) {
 void RecordPrinter::end_file() {
   if (unit_open_ && !file_done_) close_unit();
   unit_open_ = false;
-  if (options_.count && !options_.quiet && !options_.files_with_matches) {
+  if (options_.count && !options_.tally_only && !options_.quiet && !options_.files_with_matches) {
     if (options_.with_filename) {
       out_ += file_;
       out_ += ':';

@@ -45,6 +45,9 @@ struct RecordPrinterOptions {
   bool line_number = false;         // prefix "line:" (text output)
   bool color = false;               // ANSI colours (text output)
   bool flush_each = false;          // write every unit at once (a terminal is watching)
+  // With count: count the selected units and print nothing, for the one printer that
+  // does (see add_selected). -c reads with several threads, a tally per thread.
+  bool tally_only = false;
 };
 
 class RecordPrinter final : public RecordSink {
@@ -67,6 +70,13 @@ class RecordPrinter final : public RecordSink {
   Flow on_log(const LogRecord& log) override;
 
   uint64_t selected() const { return total_selected_; }
+  // The units selected in the current file, and units another printer selected in it
+  // (a tally_only one), counted as this one's before end_file prints the count.
+  uint64_t file_selected() const { return file_selected_; }
+  void add_selected(uint64_t units) {
+    file_selected_ += units;
+    total_selected_ += units;
+  }
   // -q found what it looked for: no need to read further inputs.
   bool done() const { return options_.quiet && total_selected_ > 0; }
 

@@ -243,6 +243,20 @@ TEST_CASE("grep: output does not depend on how the input is cut into chunks", "[
   }
 }
 
+TEST_CASE("grep: -c counts on every core and finds what one reader finds, for any cut of the input",
+          "[e2e][grep]") {
+  // app_logs.jsonl: 165 lines, 6 WARNING and 3 ERROR, 40 with duration_ms >= 500;
+  // pino.jsonl: 3 warn (40) and 4 error (50). Tiny chunks give each thread many.
+  for (std::string chunks : {"", "--chunk-bytes 1024 "}) {
+    INFO(chunks);
+    check_output("grep -c " + chunks + "--level warn+ samples/app_logs.jsonl samples/pino.jsonl",
+                 "samples/app_logs.jsonl:9\nsamples/pino.jsonl:7\n");
+    check_output("grep -c -v " + chunks + "--level warn+ samples/app_logs.jsonl", "156\n");
+    check_output("grep -c " + chunks + "--min-duration 500ms samples/app_logs.jsonl", "40\n");
+    check_output("grep -c " + chunks + "--level fatal samples/app_logs.jsonl", "0\n", 1);
+  }
+}
+
 TEST_CASE("grep: a reader that goes away early is not an error", "[e2e][grep]") {
   auto result = run_shell("\"$TRACE\" grep request samples/app_logs.jsonl | head -1 >/dev/null; exit ${PIPESTATUS[0]}");
   CHECK(result.exit_code == 0);
