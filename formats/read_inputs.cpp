@@ -161,9 +161,10 @@ class ChunkQueue {
   ChunkQueue(InputStream& source, std::string_view already_read, size_t chunk_bytes, bool lenient, bool one_worker,
              uint64_t first_line = 1, uint64_t first_offset = 0)
       : source_(source), carry_(already_read), chunk_bytes_(chunk_bytes), lenient_(lenient), one_worker_(one_worker),
-        offset_(first_offset), line_(first_line) {}
+        first_line_(first_line), offset_(first_offset), line_(first_line) {}
 
-  uint64_t first_line() const { return line_; }
+  // The line the input starts on (not line_, which workers' take() calls change).
+  uint64_t first_line() const { return first_line_; }
 
   // Fills `chunk` with the next run of whole lines; false when there is none left or the
   // work is over (an error earlier in the input, or a stop). `lines_read` is the line the
@@ -271,6 +272,7 @@ class ChunkQueue {
   // With one worker, chunks are read in order and the worker counts every line it steps
   // over anyway: counting them here too would be a second pass over the input.
   bool one_worker_;
+  const uint64_t first_line_;
   std::optional<Problem> read_skip_;
   bool eof_ = false;
   uint64_t next_seq_ = 0;
