@@ -2,8 +2,9 @@
 # One step from a fresh Debian machine to a working `trace`:
 #   ./setup.sh run    install what is missing, build Release, run `trace stats` on a sample
 #   ./setup.sh test   the same set-up, then the whole test suite through ctest (CI runs this)
-#   ./setup.sh sanitize  the same set-up, then the suite again on an ASan+UBSan build (about
-#                     half an hour on 2 cores: run before a release, not on every change)
+#   ./setup.sh sanitize  the same set-up, then the suite again on an ASan+UBSan build and on
+#                     a ThreadSanitizer build (about an hour on 2 cores: run before a release,
+#                     not on every change)
 # Installing needs root (apt-get); everything else works as any user.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -46,6 +47,13 @@ case "$mode" in
     cmake --build "$sanitize_dir"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir "$sanitize_dir" --output-on-failure -j "$(nproc)"
+    # And on a ThreadSanitizer build: the tests that cut inputs into tiny chunks run the
+    # -j workers of every command on many chunks and batches.
+    tsan_dir=${build_dir}-tsan
+    cmake -S . -B "$tsan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+      -DTRACE_SANITIZE_THREAD=ON -DTRACE_BUILD_BENCH=OFF >/dev/null
+    cmake --build "$tsan_dir"
+    TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$tsan_dir" --output-on-failure -j "$(nproc)"
     ;;
   *)
     echo "usage: ./setup.sh run|test|sanitize" >&2
