@@ -8,6 +8,7 @@
 
 #include "analyzers/group_key.h"
 #include "analyzers/record_key.h"
+#include "formats/json_scan.h"
 #include "src/errors.h"
 #include "src/expand_paths.h"
 #include "src/output/json_writer.h"
@@ -41,38 +42,17 @@ void append_key_part(std::string_view part, std::string& out) {
   out += part;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
 // The [begin, end) of each top-level object of `text`, found by counting brackets
 // outside strings: cheap, and it lets each document be parsed in place on its own.
 std::vector<std::pair<size_t, size_t>> split_documents(std::string_view text) {
   std::vector<std::pair<size_t, size_t>> documents;
-  size_t i = 0;
-  const size_t n = text.size();
-  while (true) {
-    while (i < n && is_space(text[i])) ++i;
-    if (i == n) break;
+  for (size_t i = formats::skip_whitespace(text, 0); i < text.size(); i = formats::skip_whitespace(text, i)) {
     if (text[i] != '{') throw DocumentError(i, "expected '{' at the start of a partial result");
-    size_t begin = i;
-    int64_t depth = 0;
-    bool in_string = false;
-    for (; i < n; ++i) {
-      char c = text[i];
-      if (in_string) {
-        if (c == '\\') ++i;
-        else if (c == '"') in_string = false;
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
-        ++depth;
-      } else if ((c == '}' || c == ']') && --depth == 0) {
-        ++i;
-        break;
-      }
-    }
-    if (depth != 0 || in_string)
-      throw DocumentError(begin, "unexpected end of text inside this partial result (cut short?)");
-    documents.emplace_back(begin, i);
+    size_t end = formats::find_value_end(text, i);
+    if (end == std::string_view::npos)
+      throw DocumentError(i, "unexpected end of text inside this partial result (cut short?)");
+    documents.emplace_back(i, end);
+    i = end;
   }
   return documents;
 }
