@@ -77,27 +77,15 @@ struct RuleResult {
 };
 
 void append_meta_side(std::string_view key, const formats::ReadReport& report, std::string& out) {
-  out += fmt::format("  \"{}\": {{\"inputs\": [", key);
-  for (size_t i = 0; i < report.files.size(); ++i) {
-    if (i > 0) out += ", ";
-    output::append_json_string(report.files[i].name, out);
-  }
-  // skipped and skipped_at as in stats' meta.
+  // The inputs, counts, skipped and skipped_at as in stats' meta.
   output::TableMeta meta;
   fill_meta(meta, report);
-  out += fmt::format("], \"records\": {}, \"spans\": {}, \"logs\": {}, \"skipped\": {}, \"skipped_at\": ",
-                     meta.records, meta.spans, meta.logs, meta.skipped);
+  out += fmt::format("  \"{}\": {{\"inputs\": ", key);
+  output::append_json_string_array(meta.inputs, out);
+  out += fmt::format(", \"records\": {}, \"spans\": {}, \"logs\": {}, \"skipped\": {}, \"skipped_at\": ", meta.records,
+                     meta.spans, meta.logs, meta.skipped);
   output::append_json_string_array(meta.skipped_at, out);
   out += "},\n";
-}
-
-void append_string_array(const std::vector<std::string>& items, std::string& out) {
-  out += '[';
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    output::append_json_string(items[i], out);
-  }
-  out += ']';
 }
 
 void write_json(const GroupDiff& diff, const output::Table& table, const Side& base, const Side& next,
@@ -106,7 +94,7 @@ void write_json(const GroupDiff& diff, const output::Table& table, const Side& b
   append_meta_side("base", base.report, out);
   append_meta_side("new", next.report, out);
   out += "  \"group_by\": ";
-  append_string_array(diff.key_columns, out);
+  output::append_json_string_array(diff.key_columns, out);
   out += ",\n  \"approximate\": false,\n  \"percentile_method\": ";
   output::append_json_string(kPercentileMethod, out);
   out += ",\n  \"threshold\": ";
@@ -123,7 +111,7 @@ void write_json(const GroupDiff& diff, const output::Table& table, const Side& b
     out += '}';
   }
   out += ",\n  \"notes\": ";
-  append_string_array(notes, out);
+  output::append_json_string_array(notes, out);
   // The rows are exactly the objects --format jsonl writes, one per line.
   std::string rows;
   output::write_jsonl(table, {}, rows);
