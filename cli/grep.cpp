@@ -110,6 +110,16 @@ class FilterSelector final : public output::RecordSelector {
   RecordFilter& filter_;
 };
 
+// One -c worker's count: its own filter (matching keeps scratch state) and a printer
+// that counts and prints nothing.
+struct CountTally {
+  CountTally(const FilterSpec& spec, const output::RecordPrinterOptions& options)
+      : filter(spec), selector(filter), printer(selector, options) {}
+  RecordFilter filter;
+  FilterSelector selector;
+  output::RecordPrinter printer;
+};
+
 output::RecordFormat parse_record_format(const std::string& text) {
   if (text == "text") return output::RecordFormat::kText;
   if (text == "json") return output::RecordFormat::kJson;
@@ -153,25 +163,21 @@ int run_grep(GrepOptions& options) {
   LinePrecheck precheck = LinePrecheck::for_filter(filter.spec(), filter.matcher(), read_every_line);
   if (!precheck.empty()) read.line_precheck = [precheck](std::string_view line) { return precheck(line); };
 
-  std::vector<std::unique_ptr<RecordFilter>> tally_filters;
-  std::vector<std::unique_ptr<FilterSelector>> tally_selectors;
-  std::vector<std::unique_ptr<output::RecordPrinter>> tallies;
+  std::vector<std::unique_ptr<CountTally>> tallies;
   std::vector<RecordSink*> sinks;
   if (count_in_parallel) {
     output::RecordPrinterOptions tally_options = print;
     tally_options.tally_only = true;
     for (unsigned w = 0; w < read.jobs; ++w) {
-      tally_filters.push_back(std::make_unique<RecordFilter>(filter.spec()));
-      tally_selectors.push_back(std::make_unique<FilterSelector>(*tally_filters.back()));
-      tallies.push_back(std::make_unique<output::RecordPrinter>(*tally_selectors.back(), tally_options));
-      sinks.push_back(tallies.back().get());
+      tallies.push_back(std::make_unique<CountTally>(filter.spec(), tally_options));
+      sinks.push_back(&tallies.back()->printer);
     }
   } else {
     sinks.push_back(&printer);
   }
   read.on_format = [&printer, &tallies](std::string_view, bool json_lines) {
     printer.set_json_lines(json_lines);
-    for (auto& tally : tallies) tally->set_json_lines(json_lines);
+    for (auto& tally : tallies) tally->printer.set_json_lines(json_lines);
   };
 
   formats::ReadReport report;
@@ -179,11 +185,11 @@ int run_grep(GrepOptions& options) {
     for (const formats::Input& input : inputs) {
       std::string name = input.path == "-" ? "<stdin>" : input.path;
       printer.begin_file(name);
-      for (auto& tally : tallies) tally->begin_file(name);
+      for (auto& tally : tallies) tally->printer.begin_file(name);
       formats::ReadReport one = formats::read_inputs(std::span(&input, 1), read, sinks);
       for (auto& tally : tallies) {
-        tally->end_file();
-        printer.add_selected(tally->file_selected());
+        tally->printer.end_file();
+        printer.add_selected(tally->printer.file_selected());
       }
       printer.end_file();
       for (formats::FileReport& file : one.files) report.files.push_back(std::move(file));
