@@ -67,6 +67,17 @@ bool is_empty_value(std::string_view value) {
   return skip_whitespace(value, 1) == value.size() - 1 && value.back() == ']';
 }
 
+// `open`, `elements` and `close` end to end in `out`.
+void wrap(std::string_view open, std::string_view elements, std::string_view close, PaddedBuffer& out) {
+  out.resize(0);
+  out.reserve(open.size() + elements.size() + close.size());
+  char* w = out.data();
+  std::memcpy(w, open.data(), open.size());
+  std::memcpy(w + open.size(), elements.data(), elements.size());
+  std::memcpy(w + open.size() + elements.size(), close.data(), close.size());
+  out.resize(open.size() + elements.size() + close.size());
+}
+
 }  // namespace
 
 const DocumentShape* document_shape(std::string_view format) {
@@ -74,8 +85,6 @@ const DocumentShape* document_shape(std::string_view format) {
     if (shape.format == format) return &shape;
   return nullptr;
 }
-
-
 
 // ---------------------------------------------------------------------------------------
 // DocumentBatch
@@ -109,14 +118,8 @@ size_t DocumentBatch::element_at(uint64_t text_offset) const {
 void DocumentBatch::slice(size_t from, size_t to, DocumentBatch& out) const {
   size_t begin = elements[from].begin;
   size_t end = elements[to - 1].end;
-  size_t close_size = text.size() - elements_end;
-  out.text.resize(0);
-  out.text.reserve(open_size + (end - begin) + close_size);
-  char* w = out.text.data();
-  std::memcpy(w, text.data(), open_size);
-  std::memcpy(w + open_size, text.data() + begin, end - begin);
-  std::memcpy(w + open_size + (end - begin), text.data() + elements_end, close_size);
-  out.text.resize(open_size + (end - begin) + close_size);
+  std::string_view whole = text.view();
+  wrap(whole.substr(0, open_size), whole.substr(begin, end - begin), whole.substr(elements_end), out.text);
   out.seq = seq;
   out.open_size = open_size;
   out.elements_end = open_size + (end - begin);
@@ -204,6 +207,20 @@ void DocumentSplitter::count_lines_to(size_t index) {
   counted_ = index;
 }
 
+// A member's key and colon, up to its value: the key's raw text. False for broken
+// layout, or a key with escapes (the loader unescapes it; the splitter does not).
+bool DocumentSplitter::read_key(std::string& key) {
+  if (!skip_ws() || win_.data()[pos_] != '"') return false;
+  size_t key_end = value_end(pos_);
+  if (key_end == kNpos) return false;
+  key.assign(win_.data() + pos_ + 1, key_end - pos_ - 2);
+  if (key.find('\\') != std::string::npos) return false;
+  pos_ = key_end;
+  if (!skip_ws() || win_.data()[pos_] != ':') return false;
+  ++pos_;
+  return skip_ws();
+}
+
 bool DocumentSplitter::trouble() {
   state_ = State::kTrouble;
   return false;
@@ -221,16 +238,9 @@ bool DocumentSplitter::open() {
     close_ = "]";
   } else if (first == '{' && shape_.object_form) {
     ++pos_;
+    std::string key;
     for (;;) {
-      if (!skip_ws() || win_.data()[pos_] != '"') return false;
-      size_t key_end = value_end(pos_);
-      if (key_end == kNpos) return false;
-      std::string key(win_.data() + pos_ + 1, key_end - pos_ - 2);
-      if (key.find('\\') != std::string::npos) return false;
-      pos_ = key_end;
-      if (!skip_ws() || win_.data()[pos_] != ':') return false;
-      ++pos_;
-      if (!skip_ws()) return false;
+      if (!read_key(key)) return false;
       KeyRole role = shape_.role(key, records_key_, false);
       if (role == KeyRole::kRecords) {
         if (win_.data()[pos_] != '[') return false;  // null, or no array: the whole path says
@@ -310,13 +320,7 @@ bool DocumentSplitter::next(DocumentBatch& batch) {
     had_elements_ = true;
     size_t size = static_cast<size_t>(last_end - first);
     size_t from = static_cast<size_t>(first - base_);
-    batch.text.resize(0);
-    batch.text.reserve(open_.size() + size + close_.size());
-    char* w = batch.text.data();
-    std::memcpy(w, open_.data(), open_.size());
-    std::memcpy(w + open_.size(), win_.data() + from, size);
-    std::memcpy(w + open_.size() + size, close_.data(), close_.size());
-    batch.text.resize(open_.size() + size + close_.size());
+    wrap(open_, std::string_view(win_.data() + from, size), close_, batch.text);
     batch.seq = next_seq_++;
     batch.open_size = open_.size();
     batch.elements_end = open_.size() + size;
@@ -339,6 +343,7 @@ bool DocumentSplitter::next(DocumentBatch& batch) {
 // The keys after the record array, up to the closing '}'.
 bool DocumentSplitter::read_suffix() {
   if (close_.size() == 1) return true;  // the array form
+  std::string key;
   for (;;) {
     if (!skip_ws()) return trouble();
     char c = win_.data()[pos_];
@@ -348,15 +353,7 @@ bool DocumentSplitter::read_suffix() {
     }
     if (c != ',') return trouble();
     ++pos_;
-    if (!skip_ws() || win_.data()[pos_] != '"') return trouble();
-    size_t key_end = value_end(pos_);
-    if (key_end == kNpos) return trouble();
-    std::string key(win_.data() + pos_ + 1, key_end - pos_ - 2);
-    if (key.find('\\') != std::string::npos) return trouble();
-    pos_ = key_end;
-    if (!skip_ws() || win_.data()[pos_] != ':') return trouble();
-    ++pos_;
-    if (!skip_ws() || !starts_value(win_.data()[pos_])) return trouble();
+    if (!read_key(key) || !starts_value(win_.data()[pos_])) return trouble();
     KeyRole role = shape_.role(key, records_key_, had_elements_);
     if (role == KeyRole::kOther || role == KeyRole::kRecords) return trouble();
     size_t end = value_end(pos_);

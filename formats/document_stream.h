@@ -130,6 +130,7 @@ class DocumentSplitter {
   bool read_more();
   bool skip_ws();
   size_t value_end(size_t start);
+  bool read_key(std::string& key);
   void count_lines_to(size_t index);
   bool trouble();
   bool read_suffix();
