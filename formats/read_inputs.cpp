@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -459,6 +460,46 @@ class FileReader {
       report.first_skips.push_back(fmt::format("{}: {}", location(skips[i].line, skips[i].column), skips[i].message));
   }
 
+  // A loader and a tally per worker thread of a parallel read.
+  struct Workers {
+    std::vector<WorkerTally> tallies;
+    std::vector<std::unique_ptr<Loader>> loaders;
+    size_t size() const { return loaders.size(); }
+  };
+
+  // One worker per sink when the input's units are independent, but one for an input
+  // too small for two chunks.
+  Workers make_workers(const InputStream& input, const InputHead& head, const FormatSpec& spec, bool parallel) {
+    size_t count = parallel ? sinks_.size() : 1;
+    if (input.size_hint() > 0 && input.size_hint() < 2 * options_.chunk_bytes) count = 1;
+    Workers workers;
+    workers.tallies.resize(count);
+    for (size_t w = 0; w < count; ++w) {
+      workers.tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
+      workers.loaders.push_back(spec.make_loader(head));
+    }
+    return workers;
+  }
+
+  // Runs work(w) for every worker, worker 0 on this thread.
+  static void run_workers(size_t count, const std::function<void(size_t)>& work) {
+    std::vector<std::thread> threads;
+    for (size_t w = 1; w < count; ++w) threads.emplace_back(work, w);
+    work(0);
+    for (std::thread& thread : threads) thread.join();
+  }
+
+  // Lets every loader finish (unless a sink stopped the reading) and records the file's
+  // counts and skips; false when the reading is to stop.
+  bool finish_workers(Workers& workers, bool keep_going, FileReport& report) {
+    for (size_t w = 0; w < workers.size() && keep_going; ++w) {
+      LoadContext ctx{parsers_[w], file_index_};
+      keep_going = workers.loaders[w]->finish(ctx, workers.tallies[w]) == Flow::kContinue;
+    }
+    record_skips(report, workers.tallies, *workers.loaders[0]);
+    return keep_going;
+  }
+
   bool read_whole(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report) {
     return head.framing == Framing::kLines ? read_lines(input, head, spec, report)
                                            : read_documents(input, head, spec, report);
@@ -490,17 +531,10 @@ class FileReader {
     }
     buffer_ = PaddedBuffer();  // the splitter took a copy
     // The elements of the streamed shapes are independent, as JSON lines are.
-    size_t workers = sinks_.size();
-    if (input.size_hint() > 0 && input.size_hint() < 2 * options_.chunk_bytes) workers = 1;
-    std::vector<WorkerTally> tallies(workers);
-    std::vector<std::unique_ptr<Loader>> loaders;
-    for (size_t w = 0; w < workers; ++w) {
-      tallies[w].sink = sinks_[w];
-      loaders.push_back(spec.make_loader(head));
-    }
+    Workers workers = make_workers(input, head, spec, true);
     // Per worker: the error that stopped it (without --lenient) and the batch it was in.
-    std::vector<std::optional<Problem>> errors(workers);
-    std::vector<DocumentBatch> failed(workers);
+    std::vector<std::optional<Problem>> errors(workers.size());
+    std::vector<DocumentBatch> failed(workers.size());
     std::exception_ptr failure;
     std::mutex failure_mutex;
     std::atomic<bool> stopped{false};
@@ -511,12 +545,13 @@ class FileReader {
       try {
         DocumentBatch batch;
         DocumentBatch part;
+        WorkerTally& tally = workers.tallies[w];
         LoadContext ctx{parsers_[w], file_index_};
-        TextSkips skips(tallies[w]);
+        TextSkips skips(tally);
         if (options_.lenient) ctx.skips = &skips;
         while (queue.take(batch)) {
-          tallies[w].unit = batch.seq;
-          if (load_batch(*loaders[w], shape, batch, part, shape.document_ref ? &document : nullptr, ctx, tallies[w],
+          tally.unit = batch.seq;
+          if (load_batch(*workers.loaders[w], shape, batch, part, shape.document_ref ? &document : nullptr, ctx, tally,
                          skips, errors[w]) == Flow::kStop) {
             stopped = true;
             queue.end_work();
@@ -534,17 +569,14 @@ class FileReader {
         queue.end_work();
       }
     };
-    std::vector<std::thread> threads;
-    for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
-    work(0);
-    for (std::thread& thread : threads) thread.join();
+    run_workers(workers.size(), work);
     if (failure) std::rethrow_exception(failure);
     report.batches = splitter.batches();
 
-    size_t first = workers;
-    for (size_t w = 0; w < workers; ++w)
-      if (errors[w] && (first == workers || errors[w]->seq < errors[first]->seq)) first = w;
-    if (first < workers) {
+    size_t first = workers.size();
+    for (size_t w = 0; w < workers.size(); ++w)
+      if (errors[w] && (first == workers.size() || errors[w]->seq < errors[first]->seq)) first = w;
+    if (first < workers.size()) {
       // The whole path finds the error again where the batch met it, unless the end of
       // the document says otherwise first (simdjson checks a document's brackets before
       // reading it: a truncated document is an error at its end).
@@ -554,13 +586,7 @@ class FileReader {
       throw_problem(*errors[first]);
     }
 
-    bool keep_going = !stopped;
-    for (size_t w = 0; w < workers && keep_going; ++w) {
-      LoadContext ctx{parsers_[w], file_index_};
-      keep_going = loaders[w]->finish(ctx, tallies[w]) == Flow::kContinue;
-    }
-    record_skips(report, tallies, *loaders[0]);
-    if (!keep_going) return false;
+    if (!finish_workers(workers, !stopped, report)) return false;
     using State = DocumentSplitter::State;
     if (splitter.state() == State::kEnded && !input.failure()) return true;
     if (splitter.state() == State::kMore && head.framing == Framing::kLines && splitter.more_on_next_line()) {
@@ -699,38 +725,23 @@ class FileReader {
   bool read_lines(InputStream& source, const InputHead& head, const FormatSpec& spec, FileReport& report,
                   uint64_t first_line = 1, uint64_t first_offset = 0) {
     // Only formats whose lines are independent may be split across threads.
-    size_t workers = spec.line_parallel ? sinks_.size() : 1;
-    if (source.size_hint() > 0 && source.size_hint() < 2 * options_.chunk_bytes) workers = 1;
-    ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes, options_.lenient, workers == 1, first_line,
+    Workers workers = make_workers(source, head, spec, spec.line_parallel);
+    ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes, options_.lenient, workers.size() == 1, first_line,
                      first_offset);
     buffer_ = PaddedBuffer();  // the queue took a copy; chunks have buffers of their own
-    std::vector<WorkerTally> tallies(workers);
-    for (size_t w = 0; w < workers; ++w) tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
-    std::vector<std::unique_ptr<Loader>> loaders;
-    for (size_t w = 0; w < workers; ++w) loaders.push_back(spec.make_loader(head));
 
-    auto work = [&](size_t w) {
+    run_workers(workers.size(), [&](size_t w) {
       try {
-        read_chunks(queue, *loaders[w], w, tallies[w]);
+        read_chunks(queue, *workers.loaders[w], w, workers.tallies[w]);
       } catch (...) {
         queue.report_failure(std::current_exception());
       }
-    };
-    std::vector<std::thread> threads;
-    for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
-    work(0);
-    for (std::thread& thread : threads) thread.join();
+    });
 
     if (queue.failure()) std::rethrow_exception(queue.failure());
     if (queue.first_error().seq != kNoChunk) throw_problem(queue.first_error());
-    if (queue.read_skip()) tallies[0].add_skip(*queue.read_skip());
-    bool keep_going = !queue.stopped_by_sink();
-    for (size_t w = 0; w < workers && keep_going; ++w) {
-      LoadContext ctx{parsers_[w], file_index_};
-      keep_going = loaders[w]->finish(ctx, tallies[w]) == Flow::kContinue;
-    }
-    record_skips(report, tallies, *loaders[0]);
-    return keep_going;
+    if (queue.read_skip()) workers.tallies[0].add_skip(*queue.read_skip());
+    return finish_workers(workers, !queue.stopped_by_sink(), report);
   }
 
   void read_chunks(ChunkQueue& queue, Loader& loader, size_t w, WorkerTally& tally) {
