@@ -2,9 +2,10 @@
 // strings without escapes, numbers, true, false or null, such as
 //   {"ts":"2025-01-15T08:00:01.02Z","level":"info","msg":"llm call","duration_ms":812.5}
 //
-// Such a line is read in a single pass with 16-byte block scans, without simdjson's
-// structural indexing, which for these lines costs more than all the rest of the
-// loader. It accepts a strict subset of JSON and declines anything else: a nested object
+// Such a line is read in two passes without simdjson's structural indexing, which for
+// these lines costs more than all the rest of the loader: the quotes are found 64 bytes
+// at a time (flat_json_index.h), then the fields are walked from quote to quote, reading
+// only the bytes between strings. It accepts a strict subset of JSON and declines anything else: a nested object
 // or array, an escape or a control character in a string, a number that does not fit
 // (an integer past int64, a double out of range or subnormal, "-0"), invalid UTF-8,
 // whitespace other than JSON's, or any syntax error. A declined line is read again by
@@ -13,10 +14,11 @@
 // keys, values and number texts the general path would (tests/formats/
 // flat_json_line_test.cpp compares both, and fuzz/ does on random lines).
 //
-// The line must be followed by at least 16 readable bytes (the loaders' padded buffers
-// give 64): blocks are read past a string's closing quote.
+// The line must be followed by at least 63 readable bytes (the loaders' padded buffers
+// give 64): the last 64-byte block is read whole.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -24,37 +26,14 @@
 #include <cstring>
 #include <string_view>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <simdjson.h>
 
+#include "formats/flat_json_index.h"
 #include "src/record.h"
 
 namespace trace::formats {
 
 namespace flat_json {
-
-static_assert(std::endian::native == std::endian::little, "word scans read little-endian");
-
-inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
-inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
-
-inline uint64_t load8(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, sizeof word);
-  return word;
-}
-
-// Bytes equal to `c` (high bit set in each such byte; exact for the lowest one).
-inline uint64_t bytes_equal(uint64_t word, char c) {
-  uint64_t x = word ^ (kOnes * static_cast<uint8_t>(c));
-  return (x - kOnes) & ~x & kHighs;
-}
-
-// Bytes below 0x20 (control characters, never allowed raw in a JSON string).
-inline uint64_t bytes_below_space(uint64_t word) { return (word - kOnes * 0x20) & ~word & kHighs; }
 
 inline bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -66,45 +45,79 @@ inline size_t skip_space(std::string_view text, size_t pos) {
   return pos;
 }
 
-// The string starting after an opening quote at `pos`: returns the index of the closing
-// quote, or npos for an escape, a control character or the end of the line. ORs the
-// high bits of every block read into `high`, so `high` says whether a byte >= 0x80 may
-// be in the line (bytes read past the string may set it too: that costs only a check).
-inline size_t string_end(std::string_view text, size_t pos, uint32_t& high) {
-  const char* p = text.data();
-#if defined(__SSE2__)
-  // 16 bytes at a time: SSE2 is part of x86-64 itself, so no CPU check is needed.
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i below_space = _mm_set1_epi8(0x1f);
-  for (size_t i = pos;; i += 16) {
-    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    __m128i controls = _mm_cmpeq_epi8(_mm_max_epu8(block, below_space), below_space);
-    __m128i stops_mask = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)), controls);
-    auto stops = static_cast<uint32_t>(_mm_movemask_epi8(stops_mask));
-    high |= static_cast<uint32_t>(_mm_movemask_epi8(block));
-    if (stops == 0) {
-      if (i + 16 >= text.size()) return std::string_view::npos;
-      continue;
+// The quotes of a line, handed out in order: the position of each string's opening and
+// closing quote is a bit scan away. The line is indexed a window at a time, so a line of
+// any length needs only a fixed array (1 KiB of bits for 8 KiB of line). The array is
+// the caller's: with no member's address taken, the cursor's state can stay in registers.
+class QuoteCursor {
+ public:
+  static constexpr size_t kWindowBlocks = 128;
+  using Words = uint64_t[kWindowBlocks];
+
+  QuoteCursor(const char* p, size_t size, Words& words) : p_(p), size_(size), words_(words) { index_window(); }
+
+  // The next quote's index in the line, npos when no quote is left.
+  size_t next() {
+    while (bits_ == 0) {
+      if (++block_ == blocks_ && !index_window()) return std::string_view::npos;
+      bits_ = words_[block_];
     }
-    size_t at = i + static_cast<size_t>(std::countr_zero(stops));
-    if (at >= text.size() || p[at] != '"') return std::string_view::npos;
+    size_t at = window_begin_ + block_ * 64 + static_cast<size_t>(std::countr_zero(bits_));
+    bits_ &= bits_ - 1;
     return at;
   }
-#else
-  for (size_t i = pos;; i += 8) {
-    uint64_t word = load8(p + i);
-    uint64_t stops = bytes_equal(word, '"') | bytes_equal(word, '\\') | bytes_below_space(word);
-    high |= static_cast<uint32_t>((word & kHighs) != 0);
-    if (stops == 0) {
-      if (i + 8 >= text.size()) return std::string_view::npos;
-      continue;
+
+  // Rare-byte flags of the bytes indexed so far.
+  unsigned rare() const { return rare_; }
+  bool indexed_whole_line() const { return window_end_ >= size_; }
+
+ private:
+  bool index_window() {
+    if (window_end_ >= size_) {
+      block_ = 0;  // so that the next call comes back here
+      blocks_ = 1;
+      return false;
     }
-    size_t at = i + (static_cast<size_t>(std::countr_zero(stops)) >> 3);
-    if (at >= text.size() || p[at] != '"') return std::string_view::npos;
-    return at;
+    size_t bytes = std::min(size_ - window_end_, kWindowBlocks * 64);
+    rare_ |= index_quotes(p_ + window_end_, bytes, words_);
+    window_begin_ = window_end_;
+    window_end_ += bytes;
+    blocks_ = (bytes + 63) / 64;
+    block_ = 0;
+    bits_ = words_[0];
+    return true;
   }
-#endif
+
+  const char* p_;
+  size_t size_;
+  uint64_t* words_;
+  size_t window_begin_ = 0;
+  size_t window_end_ = 0;  // bytes indexed so far
+  size_t blocks_ = 0;      // blocks in the window
+  size_t block_ = 0;       // the block bits_ comes from
+  uint64_t bits_ = 0;      // its quotes not yet handed out
+  unsigned rare_ = 0;
+};
+
+// Control characters are JSON whitespace outside strings (the scanner checks those bytes
+// one by one) and errors inside them. Without backslashes, quotes toggle strings.
+inline bool controls_outside_strings(const char* p, size_t size) {
+  bool in_string = false;
+  for (size_t i = 0; i < size; ++i) {
+    auto c = static_cast<unsigned char>(p[i]);
+    if (c == '"') in_string = !in_string;
+    else if (in_string && c < 0x20) return false;
+  }
+  return true;
+}
+
+// Whether the rare bytes the line holds leave it to the fast path: no escapes, no control
+// character inside a string, valid UTF-8.
+inline bool rare_bytes_allowed(unsigned rare, const char* p, size_t size) {
+  if (rare & kBackslash) return false;
+  if ((rare & kControl) && !controls_outside_strings(p, size)) return false;
+  if ((rare & kHighBit) && !simdjson::validate_utf8(p, size)) return false;
+  return true;
 }
 
 // Exact powers of ten for the fast decimal conversion below.
@@ -209,7 +222,11 @@ inline bool scan_flat_object(std::string_view text, OnField&& on_field) {
   const char* p = text.data();
   const size_t size = text.size();
   if (static_cast<uint8_t>(p[size]) > ' ') return false;
-  uint32_t high = 0;
+  QuoteCursor::Words words;
+  QuoteCursor quotes(p, size, words);
+  // Known before the first field for all but lines of more than one window.
+  const bool checked_early = quotes.indexed_whole_line();
+  if (checked_early && quotes.rare() != 0 && !rare_bytes_allowed(quotes.rare(), p, size)) return false;
   size_t i = skip_space(text, 0);
   if (p[i] != '{') return false;
   i = skip_space(text, i + 1);
@@ -217,8 +234,8 @@ inline bool scan_flat_object(std::string_view text, OnField&& on_field) {
     i = skip_space(text, i + 1);
   } else {
     for (;;) {
-      if (p[i] != '"') return false;
-      size_t key_end = string_end(text, i + 1, high);
+      if (p[i] != '"' || quotes.next() != i) return false;
+      size_t key_end = quotes.next();
       if (key_end == npos) return false;
       std::string_view key(p + i + 1, key_end - i - 1);
       i = skip_space(text, key_end + 1);
@@ -228,7 +245,8 @@ inline bool scan_flat_object(std::string_view text, OnField&& on_field) {
       std::string_view token;
       char c = p[i];
       if (c == '"') {
-        size_t end = string_end(text, i + 1, high);
+        if (quotes.next() != i) return false;
+        size_t end = quotes.next();
         if (end == npos) return false;
         value = Value::of_string(std::string_view(p + i + 1, end - i - 1));
         i = end + 1;
@@ -249,8 +267,8 @@ inline bool scan_flat_object(std::string_view text, OnField&& on_field) {
     }
   }
   if (i != size) return false;
-  // Only strings can hold bytes >= 0x80 here (anything else outside them was declined).
-  if (high != 0 && !simdjson::validate_utf8(p, size)) return false;
+  // Strings lie in the windows indexed; every byte outside them was read above.
+  if (!checked_early && quotes.rare() != 0 && !rare_bytes_allowed(quotes.rare(), p, size)) return false;
   return true;
 }
 

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "formats/flat_json_index.h"
 #include "fuzz/flat_json_reference.h"
 #include "support/run_trace.h"
 
@@ -127,6 +128,47 @@ TEST_CASE("flat json: random flat lines and their mutations agree with simdjson"
     if (with_scanner(line) != "declined") ++accepted;
   }
   CHECK(accepted > 2000);
+}
+
+TEST_CASE("flat json: every quote index version finds the quotes and rare bytes a byte loop finds", "[flat-json]") {
+  using namespace trace::formats::flat_json;
+  std::mt19937_64 random(7);
+  const char alphabet[] = {'"', '\\', '\n', '\t', '\x1f', ' ', 'a', '{', '\x7f', '\x80', '\xC3', '\xFF'};
+  size_t versions = index_quotes_versions().size();
+  CHECK(versions >= 1);
+  for (int round = 0; round < 3000; ++round) {
+    size_t size = random() % 300;
+    // The bytes past `size` are read but must not count: fill them with every kind.
+    std::string buffer(size + 64, 'x');
+    for (char& c : buffer)
+      c = random() % 3 == 0 ? alphabet[random() % sizeof alphabet] : static_cast<char>('a' + random() % 26);
+    std::vector<uint64_t> expected((size + 63) / 64 + 1, 0), got(expected.size(), 0);
+    unsigned expected_flags = index_quotes_bytewise(buffer.data(), size, expected.data());
+    for (auto version : index_quotes_versions()) {
+      std::fill(got.begin(), got.end(), 0);
+      INFO("size " << size << " round " << round);
+      CHECK(version(buffer.data(), size, got.data()) == expected_flags);
+      CHECK(got == expected);
+    }
+    CHECK(index_quotes(buffer.data(), size, got.data()) == expected_flags);
+    CHECK(got == expected);
+  }
+}
+
+TEST_CASE("flat json: lines longer than one quote window, strings across its edge", "[flat-json]") {
+  // The cursor indexes 8 KiB at a time; a string may start in one window and end in the next.
+  for (size_t filler : {8180u, 8187u, 8188u, 8191u, 8192u, 8200u, 20000u}) {
+    std::string text(filler, 'y');
+    std::string line = R"({"a":")" + text + R"(","b":"z","c":12,"d":"\u00e9"})";
+    INFO(filler);
+    CHECK(with_scanner(line) == "declined");  // the escape lies in the second window
+    line = R"({"a":")" + text + R"(","b":"z","c":12})";
+    CHECK(with_scanner(line) == "a|4|" + text + "|\nb|4|z|\nc|2|12|12\n");
+    CHECK(disagreement(line).empty());
+    CHECK(with_scanner(R"({"a":")" + text + "\x01\"}") == "declined");      // control in a string
+    CHECK(with_scanner(R"({"a":")" + text + "\xC3\x28\"}") == "declined");  // invalid UTF-8
+    CHECK(with_scanner(R"({"a":")" + text + "\",\t\"b\":1}") == "a|4|" + text + "|\nb|2|1|1\n");
+  }
 }
 
 TEST_CASE("flat json: every line the scanner accepts, simdjson accepts too", "[flat-json]") {
