@@ -243,7 +243,61 @@ std::optional<int64_t> epoch_text_to_ns(std::string_view number) {
   return scale_decimal(*d, epoch_unit_ns(magnitude));
 }
 
+namespace {
+
+// decimal_to_ns for the usual duration ("812.5", "42"): at most 19 digits, no exponent,
+// and a result below 2^63 before the division, so 64-bit arithmetic is exact. Returns
+// nullopt when the number is not of that shape (the general path then decides).
+std::optional<int64_t> short_decimal_to_ns(std::string_view number, int64_t unit_ns) {
+  static constexpr uint64_t kPowersOfTen[] = {1,
+                                              10,
+                                              100,
+                                              1'000,
+                                              10'000,
+                                              100'000,
+                                              1'000'000,
+                                              10'000'000,
+                                              100'000'000,
+                                              1'000'000'000,
+                                              10'000'000'000,
+                                              100'000'000'000,
+                                              1'000'000'000'000,
+                                              10'000'000'000'000,
+                                              100'000'000'000'000,
+                                              1'000'000'000'000'000,
+                                              10'000'000'000'000'000,
+                                              100'000'000'000'000'000,
+                                              1'000'000'000'000'000'000};
+  const char* p = number.data();
+  const size_t size = number.size();
+  if (size == 0 || size > 19 || unit_ns <= 0) return std::nullopt;
+  const bool negative = p[0] == '-';
+  size_t pos = negative ? 1 : 0;
+  uint64_t mantissa = 0;
+  const size_t int_start = pos;
+  while (pos < size && is_digit(p[pos])) mantissa = mantissa * 10 + static_cast<uint64_t>(p[pos++] - '0');
+  if (pos == int_start) return std::nullopt;
+  size_t fraction_digits = 0;
+  if (pos < size && p[pos] == '.') {
+    const size_t fraction_start = ++pos;
+    while (pos < size && is_digit(p[pos])) mantissa = mantissa * 10 + static_cast<uint64_t>(p[pos++] - '0');
+    fraction_digits = pos - fraction_start;
+    if (fraction_digits == 0) return std::nullopt;
+  }
+  if (pos != size) return std::nullopt;  // an exponent, or not a number
+  uint64_t scaled = 0;
+  if (__builtin_mul_overflow(mantissa, static_cast<uint64_t>(unit_ns), &scaled) || scaled > uint64_t(kInt64Max))
+    return std::nullopt;
+  const uint64_t divisor = kPowersOfTen[fraction_digits];
+  uint64_t value = scaled / divisor;
+  if (scaled % divisor >= divisor - scaled % divisor) ++value;  // half away from zero, as scale_decimal
+  return negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
+}
+
+}  // namespace
+
 std::optional<int64_t> decimal_to_ns(std::string_view number, int64_t unit_ns) {
+  if (std::optional<int64_t> ns = short_decimal_to_ns(number, unit_ns)) return ns;
   std::optional<Decimal> d = parse_decimal(number);
   if (!d || unit_ns <= 0) return std::nullopt;
   return scale_decimal(*d, unit_ns);

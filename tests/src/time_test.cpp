@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -161,6 +162,26 @@ TEST_CASE("time: epoch text that is not a number is nullopt", "[time]") {
   CHECK(epoch_text_to_ns("1e") == std::nullopt);
   CHECK(epoch_text_to_ns("12 ") == std::nullopt);
   CHECK(epoch_text_to_ns("99999999999999999999999") == std::nullopt);  // past int64 ns
+}
+
+TEST_CASE("time: decimal_to_ns reads a plain decimal as it reads the same number with an exponent", "[time]") {
+  // Plain decimals of up to 19 characters take a 64-bit path; with an exponent, the
+  // 128-bit one. Both must agree to the ns, rounding included.
+  std::mt19937_64 random(99);
+  const int64_t units[] = {1, trace::kNsPerUs, trace::kNsPerMs, trace::kNsPerSecond, 60 * trace::kNsPerSecond};
+  for (int i = 0; i < 20000; ++i) {
+    std::string digits = std::to_string(random() % 10000000000000000000ULL);
+    digits.resize(1 + random() % digits.size());
+    size_t fraction = random() % (digits.size() + 1);
+    std::string plain = digits;
+    if (fraction > 0 && fraction < digits.size()) plain.insert(digits.size() - fraction, ".");
+    else fraction = 0;
+    std::string sign = random() % 4 == 0 ? "-" : "";
+    std::string with_exponent = sign + digits + "e-" + std::to_string(fraction);
+    int64_t unit = units[random() % std::size(units)];
+    INFO(sign + plain << " unit " << unit);
+    CHECK(decimal_to_ns(sign + plain, unit) == decimal_to_ns(with_exponent, unit));
+  }
 }
 
 TEST_CASE("time: decimal_to_ns is exact and rounds half away from zero", "[time]") {
