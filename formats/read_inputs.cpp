@@ -17,6 +17,7 @@
 #include "formats/document_stream.h"
 #include "formats/json_scan.h"
 #include "formats/loader.h"
+#include "formats/newline_count.h"
 #include "src/errors.h"
 #include "src/expand_paths.h"
 #include "src/padded_buffer.h"
@@ -70,13 +71,6 @@ struct Problem {
     return seq != other.seq ? seq < other.seq : line < other.line;
   }
 };
-
-uint64_t count_newlines(const char* data, size_t size) {
-  uint64_t count = 0;
-  const char* end = data + size;
-  for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) ++count;
-  return count;
-}
 
 bool is_blank(std::string_view line) { return skip_whitespace(line, 0) == line.size(); }
 
