@@ -4,7 +4,6 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
-#include <deque>
 #include <limits>
 #include <string>
 #include <vector>
@@ -51,14 +50,14 @@ struct KeyRule {
 };
 
 // Key -> rule, built once per loader from the file's profile. A key of up to 16 bytes
-// (nearly all) costs two masked 8-byte loads, a multiply and one compare: the table is
-// a perfect hash of the rules' keys (the multiplier is chosen until no two collide), so
-// a key either matches the one rule in its slot or none. Field lookups were a tenth of
+// (nearly all) costs two masked 8-byte loads, two multiplies and one compare: the table
+// is a perfect hash of the rules' keys (multipliers are drawn until no two collide), so
+// a key either is the one in its slot or is no rule's. Field lookups were a tenth of
 // reading a log line with the probing table this replaced.
 class KeyTable {
  public:
-  KeyTable() { slots_.fill(kEmpty); }
-  KeyTable(const KeyTable&) = delete;  // entries point at rules_
+  KeyTable() = default;
+  KeyTable(const KeyTable&) = delete;  // slots point at rules_
   KeyTable& operator=(const KeyTable&) = delete;
 
   // The first rule given for a key wins: the profile's keys go in before generic ones.
@@ -67,8 +66,10 @@ class KeyTable {
     for (const KeyRule& rule : rules_)
       if (rule.key == key) return;
     rules_.push_back(KeyRule{std::string(key), role, aux});
-    rebuild();
   }
+
+  // After the last add(), before the first find().
+  void build();
 
   // `key` must be followed by 16 readable bytes: keys lie in the padded line or in
   // simdjson's string buffer, itself padded.
@@ -77,22 +78,18 @@ class KeyTable {
     if (size - 1 >= kShortKey) return find_long(key);  // also catches size 0
     uint64_t lo = load8(key.data()) & kLowMask[size];
     uint64_t hi = load8(key.data() + 8) & kHighMask[size];
-    uint8_t index = slots_[slot_of(lo, hi, size, multiplier_)];
-    if (index == kEmpty) return nullptr;
-    const ShortKey& entry = short_keys_[index];
-    return (entry.lo == lo) & (entry.hi == hi) & (entry.size == size) ? entry.rule : nullptr;
+    // An empty slot has size 0, which no key looked up here has: no branch but this one.
+    const Slot& slot = slots_[slot_of(lo, hi, size)];
+    return (slot.lo == lo) & (slot.hi == hi) & (slot.size == size) ? slot.rule : nullptr;
   }
 
  private:
   static constexpr size_t kShortKey = 16;
-  static constexpr size_t kSlotBits = 10;
-  static constexpr size_t kMaxShortKeys = 64;  // 64 keys in 1024 slots: 1 try in 8 is perfect
-  static constexpr uint8_t kEmpty = 0xFF;
 
-  struct ShortKey {
-    uint64_t lo, hi;
-    size_t size;
-    const KeyRule* rule;
+  struct Slot {
+    uint64_t lo = 0, hi = 0;
+    size_t size = 0;
+    const KeyRule* rule = nullptr;
   };
 
   // kLowMask[n] keeps the first min(n, 8) bytes of a word, kHighMask[n] the next n - 8.
@@ -108,8 +105,9 @@ class KeyTable {
     return masks;
   }();
 
-  static size_t slot_of(uint64_t lo, uint64_t hi, size_t size, uint64_t multiplier) {
-    return static_cast<size_t>(((lo ^ (hi * 0x9E3779B97F4A7C15ULL) ^ size) * multiplier) >> (64 - kSlotBits));
+  // Two independent products: neither waits for the other.
+  size_t slot_of(uint64_t lo, uint64_t hi, size_t size) const {
+    return static_cast<size_t>((((lo ^ size) * low_multiplier_) ^ (hi * high_multiplier_)) >> shift_);
   }
 
   static uint64_t load8(const char* p) {
@@ -124,38 +122,52 @@ class KeyTable {
     return nullptr;
   }
 
-  // Places every short key, trying multipliers until each has a slot of its own.
-  void rebuild() {
-    short_keys_.clear();
-    long_keys_.clear();
-    for (const KeyRule& rule : rules_) {
-      if (rule.key.size() > kShortKey || short_keys_.size() == kMaxShortKeys) {
-        long_keys_.push_back(&rule);
-        continue;
-      }
-      char bytes[kShortKey] = {};
-      std::memcpy(bytes, rule.key.data(), rule.key.size());
-      short_keys_.push_back({load8(bytes), load8(bytes + 8), rule.key.size(), &rule});
+  std::vector<KeyRule> rules_;
+  std::vector<Slot> slots_;  // a power of two of them, the rules' keys each in its own
+  std::vector<const KeyRule*> long_keys_;
+  uint64_t low_multiplier_ = 0;
+  uint64_t high_multiplier_ = 0;
+  int shift_ = 64;
+};
+
+// Slots for the keys of up to 16 bytes, as few as a perfect hash allows: the smallest
+// table (256 slots of 32 bytes, for a few dozen keys) that some drawn pair of multipliers
+// leaves without a collision. The draws are a fixed sequence: the same table every run.
+void KeyTable::build() {
+  std::vector<Slot> keys;
+  long_keys_.clear();
+  for (const KeyRule& rule : rules_) {
+    if (rule.key.size() > kShortKey) {
+      long_keys_.push_back(&rule);
+      continue;
     }
-    for (uint64_t seed = 1;; ++seed) {
-      multiplier_ = (seed * 0xD1B54A32D192ED03ULL) | 1;
-      slots_.fill(kEmpty);
+    char bytes[kShortKey] = {};
+    std::memcpy(bytes, rule.key.data(), rule.key.size());
+    keys.push_back({load8(bytes), load8(bytes + 8), rule.key.size(), &rule});
+  }
+  uint64_t state = 0x9E3779B97F4A7C15ULL;
+  auto draw = [&state] {  // splitmix64
+    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return (z ^ (z >> 31)) | 1;
+  };
+  for (int bits = 8;; ++bits) {
+    shift_ = 64 - bits;
+    for (int attempt = 0; attempt < 4096; ++attempt) {
+      low_multiplier_ = draw();
+      high_multiplier_ = draw();
+      slots_.assign(size_t(1) << bits, Slot{});
       bool collided = false;
-      for (size_t i = 0; i < short_keys_.size() && !collided; ++i) {
-        uint8_t& slot = slots_[slot_of(short_keys_[i].lo, short_keys_[i].hi, short_keys_[i].size, multiplier_)];
-        collided = slot != kEmpty;
-        slot = static_cast<uint8_t>(i);
+      for (size_t i = 0; i < keys.size() && !collided; ++i) {
+        Slot& slot = slots_[slot_of(keys[i].lo, keys[i].hi, keys[i].size)];
+        collided = slot.rule != nullptr;
+        slot = keys[i];
       }
       if (!collided) return;
     }
   }
-
-  std::deque<KeyRule> rules_;  // a deque: entries point into it as it grows
-  std::vector<ShortKey> short_keys_;
-  std::vector<const KeyRule*> long_keys_;
-  std::array<uint8_t, size_t(1) << kSlotBits> slots_;
-  uint64_t multiplier_ = 1;
-};
+}
 
 // A file writes the same few level names line after line: the last one read is kept with
 // its severity (copied, as the line it came from goes away).
@@ -251,6 +263,7 @@ class JsonlLogsLoader final : public Loader {
     int64_t rank = 0;
     for (std::string_view key : kSpanNameKeys) keys_.add(key, Role::kSpanName, rank++);
     for (std::string_view key : kErrorKeys) keys_.add(key, Role::kError);
+    keys_.build();
   }
 
   std::string_view producer() const override {
