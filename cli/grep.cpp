@@ -15,6 +15,7 @@
 #include "cli/print_table.h"
 #include "src/errors.h"
 #include "src/exit_codes.h"
+#include "src/output/ordered_output.h"
 #include "src/output/record_printer.h"
 #include "src/output/stdout_writer.h"
 #include "src/output/terminal.h"
@@ -110,14 +111,52 @@ class FilterSelector final : public output::RecordSelector {
   RecordFilter& filter_;
 };
 
-// One -c worker's count: its own filter (matching keeps scratch state) and a printer
-// that counts and prints nothing.
-struct CountTally {
-  CountTally(const FilterSpec& spec, const output::RecordPrinterOptions& options)
-      : filter(spec), selector(filter), printer(selector, options) {}
-  RecordFilter filter;
-  FilterSelector selector;
+// One worker's share of a read on several threads: its own filter (matching keeps
+// scratch state) and printer. For -c the printer only counts. To print, its output is
+// buffered: a chunk's goes to the OrderedOutput when the chunk ends, to be written in
+// input order; that of records outside chunks (whole documents, which one thread reads
+// after the chunks) is written at once.
+class WorkerPrinter final : public RecordSink {
+ public:
+  WorkerPrinter(const FilterSpec& spec, const output::RecordPrinterOptions& options, output::OrderedOutput* ordered)
+      : filter_(spec), selector_(filter_), printer(selector_, options), ordered_(ordered) {}
+
+  Flow on_span(const Span& span) override { return after(printer.on_span(span)); }
+  Flow on_log(const LogRecord& log) override { return after(printer.on_log(log)); }
+
+  void begin_unit() { in_unit_ = true; }
+  void end_unit(uint64_t unit, bool whole) {
+    in_unit_ = false;
+    printer.end_chunk();
+    printer.take_output(text_);
+    ordered_->unit_done(unit, text_, whole);
+  }
+  void end_file() {
+    printer.end_file();
+    write_loose();
+  }
+
+ private:
+  RecordFilter filter_;
+  FilterSelector selector_;
+
+ public:
   output::RecordPrinter printer;
+
+ private:
+  Flow after(Flow flow) {
+    if (!in_unit_) write_loose();
+    return flow;
+  }
+  void write_loose() {
+    if (ordered_ == nullptr) return;
+    printer.take_output(text_);
+    ordered_->write_now(text_);
+  }
+
+  output::OrderedOutput* ordered_;
+  bool in_unit_ = false;
+  std::string text_;
 };
 
 output::RecordFormat parse_record_format(const std::string& text) {
@@ -152,32 +191,43 @@ int run_grep(GrepOptions& options) {
   FilterSelector selector(filter);
   output::RecordPrinter printer(selector, print);
 
-  // Output follows input order, so one reader, except for a count, which does not
-  // depend on the order: -c (without -m, which stops at the m-th unit) counts on every
-  // core, a tally per worker thread, each with its own filter (matching has scratch
-  // state). Lines the pre-check rules out are never parsed, which is what makes it fast.
+  // Every core reads, each worker with a printer of its own, when what a worker prints
+  // depends on its records alone: a count (-c), which does not depend on their order, and
+  // plain printing, which OrderedOutput writes in input order. Stopping early (-m, -q,
+  // -l), context (-A/-B) and the one JSON document (--json) need one reader, as does a
+  // terminal, which sees each match as it is found. Lines the pre-check rules out are
+  // never parsed, which is what makes it fast.
   formats::ReadOptions read = options.input.read_options();
-  bool count_in_parallel = print.count && !print.quiet && !print.files_with_matches && print.max_count == 0;
-  if (!count_in_parallel) read.jobs = 1;
+  bool stops_early = print.quiet || print.files_with_matches || print.max_count != 0;
+  bool count_in_parallel = print.count && !stops_early;
+  bool print_in_parallel = !print.count && !stops_early && print.after == 0 && print.before == 0 &&
+                           print.format != output::RecordFormat::kJson && !print.flush_each;
+  if (!count_in_parallel && !print_in_parallel) read.jobs = 1;
   bool read_every_line = print.invert || print.after > 0 || print.before > 0;
   LinePrecheck precheck = LinePrecheck::for_filter(filter.spec(), filter.matcher(), read_every_line);
   if (!precheck.empty()) read.line_precheck = [precheck](std::string_view line) { return precheck(line); };
 
-  std::vector<std::unique_ptr<CountTally>> tallies;
+  output::OrderedOutput ordered;
+  std::vector<std::unique_ptr<WorkerPrinter>> workers;
   std::vector<RecordSink*> sinks;
-  if (count_in_parallel) {
-    output::RecordPrinterOptions tally_options = print;
-    tally_options.tally_only = true;
+  if (read.jobs > 1) {
+    output::RecordPrinterOptions worker_options = print;
+    worker_options.tally_only = print.count;
+    worker_options.buffered = !print.count;
     for (unsigned w = 0; w < read.jobs; ++w) {
-      tallies.push_back(std::make_unique<CountTally>(filter.spec(), tally_options));
-      sinks.push_back(&tallies.back()->printer);
+      workers.push_back(std::make_unique<WorkerPrinter>(filter.spec(), worker_options, print.count ? nullptr : &ordered));
+      sinks.push_back(workers.back().get());
+    }
+    if (!print.count) {
+      read.on_unit_begin = [&workers](size_t w, uint64_t) { workers[w]->begin_unit(); };
+      read.on_unit_end = [&workers](size_t w, uint64_t unit, bool whole) { workers[w]->end_unit(unit, whole); };
     }
   } else {
     sinks.push_back(&printer);
   }
-  read.on_format = [&printer, &tallies](std::string_view, bool json_lines) {
+  read.on_format = [&printer, &workers](std::string_view, bool json_lines) {
     printer.set_json_lines(json_lines);
-    for (auto& tally : tallies) tally->printer.set_json_lines(json_lines);
+    for (auto& worker : workers) worker->printer.set_json_lines(json_lines);
   };
 
   formats::ReadReport report;
@@ -185,11 +235,12 @@ int run_grep(GrepOptions& options) {
     for (const formats::Input& input : inputs) {
       std::string name = input.path == "-" ? "<stdin>" : input.path;
       printer.begin_file(name);
-      for (auto& tally : tallies) tally->printer.begin_file(name);
+      ordered.begin_input();
+      for (auto& worker : workers) worker->printer.begin_file(name);
       formats::ReadReport one = formats::read_inputs(std::span(&input, 1), read, sinks);
-      for (auto& tally : tallies) {
-        tally->printer.end_file();
-        printer.add_selected(tally->printer.file_selected());
+      for (auto& worker : workers) {
+        worker->end_file();
+        printer.add_selected(worker->printer.file_selected());
       }
       printer.end_file();
       for (formats::FileReport& file : one.files) report.files.push_back(std::move(file));
@@ -217,7 +268,6 @@ Command register_grep(CLI::App& parent) {
   // -h is grep's --no-filename.
   app->set_help_flag("--help", "Print this help message and exit");
   add_input_options(*app, options->input);
-  app->remove_option(app->get_option("--jobs"));
   app->get_option("files")->description(
       "[PATTERN] then trace or log files ('-' for standard input, a directory for the trace files in it; .gz and .zst are decompressed)");
 

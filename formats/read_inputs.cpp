@@ -545,12 +545,15 @@ class FileReader {
         if (options_.lenient) ctx.skips = &skips;
         while (queue.take(batch)) {
           tally.unit = batch.seq;
+          begin_unit(w, batch.seq);
           if (load_batch(*workers.loaders[w], shape, batch, part, shape.document_ref ? &document : nullptr, ctx, tally,
                          skips, errors[w]) == Flow::kStop) {
+            end_unit(w, batch.seq, false);
             stopped = true;
             queue.end_work();
             return;
           }
+          end_unit(w, batch.seq, !errors[w]);
           if (errors[w]) {
             failed[w] = std::move(batch);
             queue.end_work();
@@ -566,6 +569,7 @@ class FileReader {
     run_workers(workers.size(), work);
     if (failure) std::rethrow_exception(failure);
     report.batches = splitter.batches();
+    unit_base_ += splitter.batches();  // the lines after the document number on from here
 
     size_t first = workers.size();
     for (size_t w = 0; w < workers.size(); ++w)
@@ -751,6 +755,8 @@ class FileReader {
       size_t size = chunk.buffer.size();
       size_t pos = 0;
       line = chunk.first_line;
+      begin_unit(w, chunk.seq);
+      bool whole = true;
       while (pos < size) {
         const void* newline = std::memchr(data + pos, '\n', size - pos);
         size_t end = newline ? static_cast<const char*>(newline) - data : size;
@@ -761,6 +767,7 @@ class FileReader {
           skips.at_line(chunk.seq, line);
           try {
             if (loader.load(text, where, ctx, sink) == Flow::kStop) {
+              end_unit(w, chunk.seq, false);
               queue.stop();
               return;
             }
@@ -774,16 +781,28 @@ class FileReader {
             }
             if (!options_.lenient) {
               queue.report_error(std::move(problem));
+              whole = false;
               break;  // later lines of this chunk cannot hold the first error
             }
             tally.add_skip(std::move(problem));
           }
         }
-        if (queue.stopped() || queue.aborted_after(chunk.seq)) return;
+        if (queue.stopped() || queue.aborted_after(chunk.seq)) {
+          end_unit(w, chunk.seq, false);
+          return;
+        }
         pos = end + 1;
         ++line;
       }
+      end_unit(w, chunk.seq, whole);
     }
+  }
+
+  void begin_unit(size_t w, uint64_t seq) const {
+    if (options_.on_unit_begin) options_.on_unit_begin(w, unit_base_ + seq);
+  }
+  void end_unit(size_t w, uint64_t seq, bool whole) const {
+    if (options_.on_unit_end) options_.on_unit_end(w, unit_base_ + seq, whole);
   }
 
   const Input& input_;
@@ -795,6 +814,7 @@ class FileReader {
   std::string head_bytes_;
   // Set when the whole path only has to find an error again (see read_streamed).
   bool discard_records_ = false;
+  uint64_t unit_base_ = 0;  // the number of the first unit of the next ChunkQueue or splitter
   DiscardSink discard_;
 };
 

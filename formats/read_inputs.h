@@ -30,6 +30,15 @@ struct ReadOptions {
   // before any of its records is pushed (grep prints JSON lines as they are and renders
   // records of whole documents).
   std::function<void(std::string_view format, bool json_lines)> on_format;
+  // Told as a worker starts and ends each unit of parallel work: a chunk of JSON lines or
+  // a batch of a streamed document, numbered from 0 in input order within each input.
+  // The records a worker pushes between the two calls are that unit's. `whole` is false
+  // when the unit stopped early: at an error in it, or because an earlier one had one (no
+  // unit after the first cut short may be shown). Records pushed outside any unit (whole
+  // documents, a loader's last records) come from one thread, once all units have ended.
+  // grep prints from every core with these and still writes in input order.
+  std::function<void(size_t worker, uint64_t unit)> on_unit_begin;
+  std::function<void(size_t worker, uint64_t unit, bool whole)> on_unit_end;
 };
 
 struct FileReport {

@@ -324,8 +324,7 @@ void RecordPrinter::begin_file(std::string name) {
 }
 
 void RecordPrinter::end_file() {
-  if (unit_open_ && !file_done_) close_unit();
-  unit_open_ = false;
+  end_chunk();
   if (options_.count && !options_.tally_only && !options_.quiet && !options_.files_with_matches) {
     if (options_.with_filename) {
       out_ += file_;
@@ -334,6 +333,11 @@ void RecordPrinter::end_file() {
     fmt::format_to(std::back_inserter(out_), "{}\n", file_selected_);
   }
   maybe_flush();
+}
+
+void RecordPrinter::end_chunk() {
+  if (unit_open_ && !file_done_) close_unit();
+  unit_open_ = false;
 }
 
 void RecordPrinter::finish(uint64_t skipped, const std::vector<std::string>& skipped_at) {
@@ -536,6 +540,7 @@ void RecordPrinter::emit(const Unit& unit, bool context) {
 }
 
 void RecordPrinter::maybe_flush() {
+  if (options_.buffered) return;
   if (out_.size() >= kFlushBytes || (options_.flush_each && !out_.empty())) {
     write_stdout(out_);
     out_.clear();

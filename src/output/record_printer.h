@@ -48,6 +48,9 @@ struct RecordPrinterOptions {
   // With count: count the selected units and print nothing, for the one printer that
   // does (see add_selected). -c reads with several threads, a tally per thread.
   bool tally_only = false;
+  // Keep the output for take_output() instead of writing it: grep's printers on several
+  // threads, whose output is written in input order by whoever holds the next chunk's.
+  bool buffered = false;
 };
 
 class RecordPrinter final : public RecordSink {
@@ -65,6 +68,14 @@ class RecordPrinter final : public RecordSink {
   // Writes what is buffered, as it is (before an error ends the run: output already
   // found is not lost).
   void flush();
+
+  // With `buffered`: ends a chunk of the input (every unit of a chunk lies inside it),
+  // so that all of the chunk's output is in the buffer, and hands the buffer over.
+  void end_chunk();
+  void take_output(std::string& out) {
+    out.clear();
+    out.swap(out_);
+  }
 
   Flow on_span(const Span& span) override;
   Flow on_log(const LogRecord& log) override;

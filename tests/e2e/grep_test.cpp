@@ -243,6 +243,38 @@ TEST_CASE("grep: output does not depend on how the input is cut into chunks", "[
   }
 }
 
+TEST_CASE("grep: printing on every core writes what one thread writes, in input order", "[e2e][grep]") {
+  // Small chunks give each of 4 threads several, and the OTLP document is read in batches.
+  for (std::string args : {"--min-duration 100ms -n", "-v --level info -n -H", "--errors --format jsonl", "-i llm",
+                           "--color always retriev"}) {
+    for (std::string input : {"samples/app_logs.jsonl samples/pino.jsonl", "samples/otlp_traces.json",
+                              "samples/otlp_traces.jsonl samples/stage_events.jsonl"}) {
+      auto one = run_trace("grep -j 1 " + args + " " + input);
+      auto four = run_trace("grep -j 4 --chunk-bytes 1024 " + args + " " + input);
+      INFO(args << " " << input);
+      CHECK(four.exit_code == one.exit_code);
+      CHECK(four.out == one.out);
+    }
+  }
+  CHECK(run_trace("grep -j 4 --chunk-bytes 1024 --min-duration 100ms samples/app_logs.jsonl").out.size() > 1000);
+}
+
+TEST_CASE("grep: on every core, the matches before a malformed line are printed and none after it",
+          "[e2e][grep]") {
+  // The bad line sits in the middle of the file: the threads reading chunks after it
+  // may have found matches before the error is known, and must not print them.
+  auto result = run_shell(
+      "f=$(mktemp) && { sed -n 1,80p samples/app_logs.jsonl; echo '{\"level\":\"WARNING\",\"message\":'; "
+      "sed -n 81,165p samples/app_logs.jsonl; } > \"$f\" && "
+      "\"$TRACE\" grep -j 4 --chunk-bytes 1024 -n --level warn+ \"$f\" 2>&1 | sed \"s|$f|FILE|\"; "
+      "rc=${PIPESTATUS[0]}; rm -f \"$f\"; exit $rc");
+  auto before = run_shell("\"$TRACE\" grep -n --level warn+ samples/app_logs.jsonl | awk -F: '$1 <= 80'");
+  CHECK(result.exit_code == 2);
+  CHECK(!before.out.empty());
+  CHECK(result.out.rfind(before.out, 0) == 0);
+  CHECK(result.out.substr(before.out.size()).rfind("trace: error: FILE:81:", 0) == 0);
+}
+
 TEST_CASE("grep: -c counts on every core and finds what one reader finds, for any cut of the input",
           "[e2e][grep]") {
   // app_logs.jsonl: 165 lines, 6 WARNING and 3 ERROR, 40 with duration_ms >= 500;
