@@ -5,14 +5,15 @@
 // Such a line is read in two passes without simdjson's structural indexing, which for
 // these lines costs more than all the rest of the loader: the quotes are found 64 bytes
 // at a time (flat_json_index.h), then the fields are walked from quote to quote, reading
-// only the bytes between strings. It accepts a strict subset of JSON and declines anything else: a nested object
-// or array, an escape or a control character in a string, a number that does not fit
-// (an integer past int64, a double out of range or subnormal, "-0"), invalid UTF-8,
-// whitespace other than JSON's, or any syntax error. A declined line is read again by
-// the general simdjson path, which also reports malformed lines, so the fast path never
-// needs an error message of its own, and for a line it accepts it yields exactly the
-// keys, values and number texts the general path would (tests/formats/
-// flat_json_line_test.cpp compares both, and fuzz/ does on random lines).
+// only the bytes between strings. It accepts a strict subset of JSON and declines
+// anything else: a nested object or array, an escape or a control character in a
+// string, a number that does not fit (an integer past int64, a double out of range or
+// subnormal, "-0"), invalid UTF-8, whitespace other than JSON's, or any syntax error.
+// A declined line is read again by the general simdjson path, which also reports
+// malformed lines, so the fast path never needs an error message of its own, and for a
+// line it accepts it yields exactly the keys, values and number texts the general path
+// would (tests/formats/flat_json_line_test.cpp compares both, and fuzz/ does on random
+// lines).
 //
 // The line must be followed by at least 63 readable bytes (the loaders' padded buffers
 // give 64): the last 64-byte block is read whole.
@@ -23,7 +24,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include <simdjson.h>
@@ -47,8 +47,7 @@ inline size_t skip_space(std::string_view text, size_t pos) {
 
 // The quotes of a line, handed out in order: the position of each string's opening and
 // closing quote is a bit scan away. The line is indexed a window at a time, so a line of
-// any length needs only a fixed array (1 KiB of bits for 8 KiB of line). The array is
-// the caller's: with no member's address taken, the cursor's state can stay in registers.
+// any length needs only a fixed array (1 KiB of bits for 8 KiB of line), the caller's.
 class QuoteCursor {
  public:
   static constexpr size_t kWindowBlocks = 128;
