@@ -161,10 +161,14 @@ TRACE_SPANS=$(jq '.spans' "$OUT/$case_no.out" 2> /dev/null || echo '?')
 # once: ~30-50 s) and the match counts compared.
 run_case "trace" "trace grep -c --level error $F" "$FILE" "$REPEAT" "$TRACE" grep -c --level error "$FILE"
 GREP_ERRORS=$(cat "$OUT/$case_no.out" 2> /dev/null || echo '?')
+run_case "trace" "trace grep --level error $F" "$FILE" "$REPEAT" "$TRACE" grep --level error "$FILE"
+GREP_ERROR_LINES=$(wc -l < "$OUT/$case_no.out" 2> /dev/null || echo '?')
 run_case "jq" "jq -c 'select(.level==\"ERROR\")' $F" "$FILE" 1 jq -c 'select(.level=="ERROR")' "$FILE"
 JQ_ERRORS=$(wc -l < "$OUT/$case_no.out" 2> /dev/null || echo '?')
 run_case "trace" "trace grep -c --min-duration 1s $F" "$FILE" "$REPEAT" "$TRACE" grep -c --min-duration 1s "$FILE"
 GREP_SLOW=$(cat "$OUT/$case_no.out" 2> /dev/null || echo '?')
+run_case "trace" "trace grep --min-duration 1s $F" "$FILE" "$REPEAT" "$TRACE" grep --min-duration 1s "$FILE"
+GREP_SLOW_LINES=$(wc -l < "$OUT/$case_no.out" 2> /dev/null || echo '?')
 run_case "jq" "jq -c 'select((.duration_ms // -1) >= 1000)' $F" "$FILE" 1 \
   jq -c 'select((.duration_ms // -1) >= 1000)' "$FILE"
 JQ_SLOW=$(wc -l < "$OUT/$case_no.out" 2> /dev/null || echo '?')
@@ -223,7 +227,8 @@ report() {
   echo "Peak RSS: largest maximum resident set size over the runs (GNU time -v)."
   echo "Cross-checks: rg counts $RG_ERRORS ERROR lines, trace stats finds $TRACE_ERRORS errors in $TRACE_SPANS spans;"
   echo "on PREFIX jq counts $JQ_COUNT duration lines, mlr $MLR_COUNT, trace $TRACE_PREFIX_SPANS spans;"
-  echo "error lines: trace grep $GREP_ERRORS, jq $JQ_ERRORS; lines of 1 s or more: trace grep $GREP_SLOW, jq $JQ_SLOW."
+  echo "error lines: trace grep -c $GREP_ERRORS, printed $GREP_ERROR_LINES, jq $JQ_ERRORS;"
+  echo "lines of 1 s or more: trace grep -c $GREP_SLOW, printed $GREP_SLOW_LINES, jq $JQ_SLOW."
   local note
   for note in "${NOTES[@]+"${NOTES[@]}"}"; do echo "- $note"; done
   echo
