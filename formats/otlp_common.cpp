@@ -4,6 +4,10 @@
 #include <cmath>
 #include <iterator>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 #include "formats/json_util.h"
@@ -70,17 +74,50 @@ bool base64_id_to_hex(std::string_view id, std::string& out) {
 
 }  // namespace
 
-std::string_view canonical_id(std::string_view id, std::string& buffer) {
-  bool upper = false;
-  for (char c : id) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) continue;
-    if (c >= 'A' && c <= 'F') {
-      upper = true;
-      continue;
-    }
-    return base64_id_to_hex(id, buffer) ? std::string_view(buffer) : id;
+namespace {
+
+struct IdChars {
+  bool upper = false;  // some of A-F
+  bool other = false;  // some byte that is no hex digit
+};
+
+#if defined(__SSE2__)
+// Bytes of `v` in [first, first + count), as 0xFF lanes: one unsigned min per range.
+__m128i in_range(__m128i v, char first, char count) {
+  __m128i offset = _mm_sub_epi8(v, _mm_set1_epi8(first));
+  return _mm_cmpeq_epi8(_mm_min_epu8(offset, _mm_set1_epi8(static_cast<char>(count - 1))), offset);
+}
+#endif
+
+// 16 bytes at a time: every span has two or three ids of 16 or 32 hex digits, and a
+// byte-at-a-time look at them was a tenth of reading OTLP.
+IdChars classify_id(std::string_view id) {
+  IdChars chars;
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= id.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(id.data() + i));
+    __m128i upper = in_range(v, 'A', 6);
+    __m128i hex = _mm_or_si128(_mm_or_si128(in_range(v, '0', 10), in_range(v, 'a', 6)), upper);
+    chars.upper |= _mm_movemask_epi8(upper) != 0;
+    chars.other |= _mm_movemask_epi8(hex) != 0xFFFF;
   }
-  return upper ? lower_hex(id, buffer) : id;
+#endif
+  for (; i < id.size(); ++i) {
+    char c = id[i];
+    bool upper = c >= 'A' && c <= 'F';
+    chars.upper |= upper;
+    chars.other |= !upper && !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f');
+  }
+  return chars;
+}
+
+}  // namespace
+
+std::string_view canonical_id(std::string_view id, std::string& buffer) {
+  IdChars chars = classify_id(id);
+  if (chars.other) return base64_id_to_hex(id, buffer) ? std::string_view(buffer) : id;
+  return chars.upper ? lower_hex(id, buffer) : id;
 }
 
 bool is_null_id(std::string_view id) { return id.find_first_not_of('0') == std::string_view::npos; }
