@@ -1,5 +1,6 @@
 // trace grep: the records that match a pattern and predicates, printed in input order:
 // JSON lines as they were read, records of whole documents on one line each.
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -115,45 +116,50 @@ class FilterSelector final : public output::RecordSelector {
 // scratch state) and printer. For -c the printer only counts. To print, its output is
 // buffered: a chunk's goes to the OrderedOutput when the chunk ends, to be written in
 // input order; that of records outside chunks (whole documents, which one thread reads
-// after the chunks) is written at once.
+// after the chunks) is written as it grows, as a one-thread printer writes it.
 class WorkerPrinter final : public RecordSink {
  public:
   WorkerPrinter(const FilterSpec& spec, const output::RecordPrinterOptions& options, output::OrderedOutput* ordered)
-      : filter_(spec), selector_(filter_), printer(selector_, options), ordered_(ordered) {}
+      : filter_(spec), selector_(filter_), printer_(selector_, options), ordered_(ordered) {}
 
-  Flow on_span(const Span& span) override { return after(printer.on_span(span)); }
-  Flow on_log(const LogRecord& log) override { return after(printer.on_log(log)); }
+  Flow on_span(const Span& span) override { return after(printer_.on_span(span)); }
+  Flow on_log(const LogRecord& log) override { return after(printer_.on_log(log)); }
+
+  output::RecordPrinter& printer() { return printer_; }
 
   void begin_unit() { in_unit_ = true; }
   void end_unit(uint64_t unit, bool whole) {
     in_unit_ = false;
-    printer.end_chunk();
-    printer.take_output(text_);
+    printer_.end_chunk();
+    printer_.take_output(text_);
     ordered_->unit_done(unit, text_, whole);
   }
   void end_file() {
-    printer.end_file();
-    write_loose();
+    printer_.end_file();
+    write_loose(0);
+  }
+  // At an error: what records outside chunks printed stays printed (a chunk's output is
+  // handed over whole, or not at all).
+  void flush_loose() {
+    if (!in_unit_) write_loose(0);
   }
 
  private:
-  RecordFilter filter_;
-  FilterSelector selector_;
+  static constexpr size_t kLooseBytes = size_t(64) << 10;
 
- public:
-  output::RecordPrinter printer;
-
- private:
   Flow after(Flow flow) {
-    if (!in_unit_) write_loose();
+    if (!in_unit_) write_loose(kLooseBytes);
     return flow;
   }
-  void write_loose() {
-    if (ordered_ == nullptr) return;
-    printer.take_output(text_);
+  void write_loose(size_t at_least) {
+    if (ordered_ == nullptr || printer_.buffered_bytes() < std::max<size_t>(at_least, 1)) return;
+    printer_.take_output(text_);
     ordered_->write_now(text_);
   }
 
+  RecordFilter filter_;
+  FilterSelector selector_;
+  output::RecordPrinter printer_;
   output::OrderedOutput* ordered_;
   bool in_unit_ = false;
   std::string text_;
@@ -227,7 +233,7 @@ int run_grep(GrepOptions& options) {
   }
   read.on_format = [&printer, &workers](std::string_view, bool json_lines) {
     printer.set_json_lines(json_lines);
-    for (auto& worker : workers) worker->printer.set_json_lines(json_lines);
+    for (auto& worker : workers) worker->printer().set_json_lines(json_lines);
   };
 
   formats::ReadReport report;
@@ -236,11 +242,11 @@ int run_grep(GrepOptions& options) {
       std::string name = input.path == "-" ? "<stdin>" : input.path;
       printer.begin_file(name);
       ordered.begin_input();
-      for (auto& worker : workers) worker->printer.begin_file(name);
+      for (auto& worker : workers) worker->printer().begin_file(name);
       formats::ReadReport one = formats::read_inputs(std::span(&input, 1), read, sinks);
       for (auto& worker : workers) {
         worker->end_file();
-        printer.add_selected(worker->printer.file_selected());
+        printer.add_selected(worker->printer().file_selected());
       }
       printer.end_file();
       for (formats::FileReport& file : one.files) report.files.push_back(std::move(file));
@@ -249,7 +255,9 @@ int run_grep(GrepOptions& options) {
   } catch (const output::BrokenPipe&) {
     throw;
   } catch (...) {
-    printer.flush();  // what was found before the error stays found
+    // What was found before the error stays found.
+    for (auto& worker : workers) worker->flush_loose();
+    printer.flush();
     throw;
   }
   // What --lenient skipped: in the JSON document as in stats' meta, and on stderr.

@@ -72,6 +72,7 @@ class RecordPrinter final : public RecordSink {
   // With `buffered`: ends a chunk of the input (every unit of a chunk lies inside it),
   // so that all of the chunk's output is in the buffer, and hands the buffer over.
   void end_chunk();
+  size_t buffered_bytes() const { return out_.size(); }
   void take_output(std::string& out) {
     out.clear();
     out.swap(out_);

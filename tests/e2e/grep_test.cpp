@@ -1,4 +1,7 @@
 // trace grep, end to end: the built binary on samples/, exact output and exit codes.
+#include <algorithm>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include "support/run_trace.h"
@@ -247,8 +250,10 @@ TEST_CASE("grep: printing on every core writes what one thread writes, in input 
   // Small chunks give each of 4 threads several, and the OTLP document is read in batches.
   for (std::string args : {"--min-duration 100ms -n", "-v --level info -n -H", "--errors --format jsonl", "-i llm",
                            "--color always retriev"}) {
+    // Whole documents (Chrome, Jaeger) are read by one thread outside any chunk.
     for (std::string input : {"samples/app_logs.jsonl samples/pino.jsonl", "samples/otlp_traces.json",
-                              "samples/otlp_traces.jsonl samples/stage_events.jsonl"}) {
+                              "samples/otlp_traces.jsonl samples/stage_events.jsonl",
+                              "samples/chrome_trace.json samples/jaeger.json samples/app_logs.jsonl"}) {
       auto one = run_trace("grep -j 1 " + args + " " + input);
       auto four = run_trace("grep -j 4 --chunk-bytes 1024 " + args + " " + input);
       INFO(args << " " << input);
@@ -273,6 +278,13 @@ TEST_CASE("grep: on every core, the matches before a malformed line are printed 
   CHECK(!before.out.empty());
   CHECK(result.out.rfind(before.out, 0) == 0);
   CHECK(result.out.substr(before.out.size()).rfind("trace: error: FILE:81:", 0) == 0);
+  // In a whole document, the records read before a bad value are printed, then the error.
+  auto document = run_shell(
+      "f=$(mktemp) && sed '1377s/\"name\": *\"[^\"]*\"/\"name\":tru/' samples/otlp_traces.json > \"$f\" && "
+      "\"$TRACE\" grep -j 4 '' \"$f\" 2>&1 | sed \"s|$f|FILE|\"; rc=${PIPESTATUS[0]}; rm -f \"$f\"; exit $rc");
+  CHECK(document.exit_code == 2);
+  CHECK(std::count(document.out.begin(), document.out.end(), '\n') > 10);
+  CHECK(document.out.find("trace: error: FILE:1377:") != std::string::npos);
 }
 
 TEST_CASE("grep: -c counts on every core and finds what one reader finds, for any cut of the input",
