@@ -1,6 +1,7 @@
 #include "src/time.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -249,25 +250,12 @@ namespace {
 // and a result below 2^63 before the division, so 64-bit arithmetic is exact. Returns
 // nullopt when the number is not of that shape (the general path then decides).
 std::optional<int64_t> short_decimal_to_ns(std::string_view number, int64_t unit_ns) {
-  static constexpr uint64_t kPowersOfTen[] = {1,
-                                              10,
-                                              100,
-                                              1'000,
-                                              10'000,
-                                              100'000,
-                                              1'000'000,
-                                              10'000'000,
-                                              100'000'000,
-                                              1'000'000'000,
-                                              10'000'000'000,
-                                              100'000'000'000,
-                                              1'000'000'000'000,
-                                              10'000'000'000'000,
-                                              100'000'000'000'000,
-                                              1'000'000'000'000'000,
-                                              10'000'000'000'000'000,
-                                              100'000'000'000'000'000,
-                                              1'000'000'000'000'000'000};
+  static constexpr std::array<uint64_t, 20> kPowersOfTen = [] {
+    std::array<uint64_t, 20> powers{};
+    powers[0] = 1;
+    for (size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * 10;
+    return powers;
+  }();
   const char* p = number.data();
   const size_t size = number.size();
   if (size == 0 || size > 19 || unit_ns <= 0) return std::nullopt;
