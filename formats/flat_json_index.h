@@ -17,8 +17,7 @@ inline constexpr unsigned kHighBit = 4;    // >= 0x80: UTF-8 that must be valida
 
 // Sets bit i of quote_bits[b] where p[64 * b + i] == '"', for the first `size` bytes at
 // p (bits at or past `size` are clear; (size + 63) / 64 words are written), and returns
-// the rare-byte flags of those bytes. Reads whole 64-byte blocks: up to 63 bytes past
-// p + size must be readable (the loaders' buffers keep 64 bytes of padding).
+// the rare-byte flags of those bytes. Reads nothing past p + size.
 // Uses AVX2 when the CPU has it, else SSE2 (part of x86-64), else plain C++.
 unsigned index_quotes(const char* p, size_t size, uint64_t* quote_bits);
 

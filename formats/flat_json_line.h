@@ -15,8 +15,8 @@
 // would (tests/formats/flat_json_line_test.cpp compares both, and fuzz/ does on random
 // lines).
 //
-// The line must be followed by at least 63 readable bytes (the loaders' padded buffers
-// give 64): the last 64-byte block is read whole.
+// The byte after the line must be readable: it is the sentinel scan_flat_object checks
+// (the loaders' padded buffers give 64 bytes).
 #pragma once
 
 #include <algorithm>
