@@ -9,6 +9,7 @@
 #include <immintrin.h>
 #endif
 
+#include "src/cpu_features.h"
 #include "src/severity.h"
 #include "src/time.h"
 
@@ -167,11 +168,7 @@ TRACE_SCAN_BLOCKS(scan_blocks_sse2, , 16, __m128i, _mm_loadu_si128, _mm_set1_epi
 #if defined(__x86_64__)
 TRACE_SCAN_BLOCKS(scan_blocks_avx2, __attribute__((target("avx2"))), 32, __m256i, _mm256_loadu_si256,
                   _mm256_set1_epi8, _mm256_or_si256, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_movemask_epi8)
-// Decided once; __builtin_cpu_init first, as this runs among the static constructors.
-const bool kHasAvx2 = [] {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0;
-}();
+const bool kHasAvx2 = cpu_has_avx2();
 #endif
 #undef TRACE_SCAN_BLOCKS
 #endif

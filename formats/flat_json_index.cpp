@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "src/cpu_features.h"
+
 #if defined(__x86_64__) && defined(__SSE2__)
 #include <immintrin.h>
 #define TRACE_INDEX_X86 1
@@ -85,10 +87,7 @@ __attribute__((target("avx2"))) unsigned index_quotes_avx2(const char* p, size_t
 }
 
 // Chosen once, at start-up: the build targets baseline x86-64, which has no AVX2.
-const IndexQuotes kIndexQuotes = [] {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") ? index_quotes_avx2 : index_quotes_sse2;
-}();
+const IndexQuotes kIndexQuotes = cpu_has_avx2() ? index_quotes_avx2 : index_quotes_sse2;
 
 }  // namespace
 
