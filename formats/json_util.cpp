@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -88,7 +89,21 @@ bool parse_decimal_int(std::string_view s, int64_t& out) {
 
 }  // namespace
 
+bool string_in_place(od::value& value, std::string_view& out) {
+  std::string_view token = value.raw_json_token();
+  // The token runs to the next structural character: the string, then any whitespace.
+  while (token.size() > 1 && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t'))
+    token.remove_suffix(1);
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+  std::string_view inside = token.substr(1, token.size() - 2);
+  if (std::memchr(inside.data(), '\\', inside.size()) != nullptr) return false;
+  out = inside;
+  return true;
+}
+
 bool read_int64_lenient(od::value value, int64_t& out) {
+  std::string_view in_place;
+  if (string_in_place(value, in_place)) return parse_decimal_int(in_place, out);
   od::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return false;
   if (type == od::json_type::string) {
@@ -147,7 +162,9 @@ simdjson::error_code read_json_value(od::value value, Value& out) {
   switch (type) {
     case od::json_type::string: {
       std::string_view s;
-      if (auto error = value.get_string().get(s)) return error;
+      if (!string_in_place(value, s)) {
+        if (auto error = value.get_string().get(s)) return error;
+      }
       out = Value::of_string(s);
       return simdjson::SUCCESS;
     }

@@ -46,6 +46,13 @@ uint64_t current_offset(od::document& doc, std::string_view text);
 // 0 through get_number()), so those are read from their text with from_chars.
 simdjson::error_code get_double_exact(od::value& value, double& out);
 
+// A string value written without escapes, as a view of the input between its quotes:
+// no copy into the parser's string buffer, and the view lives as long as the input. False
+// for any other value and for a string with a backslash (get_string() unescapes those);
+// the value is not consumed either way. Nothing is left to check: iterate() refused the
+// whole text for invalid UTF-8 or a control character inside a string.
+bool string_in_place(od::value& value, std::string_view& out);
+
 // Reads an integer given as a JSON number or a decimal string ("1736937000000000000").
 // Doubles are accepted and rounded. Returns false on any other type.
 bool read_int64_lenient(od::value value, int64_t& out);
@@ -53,8 +60,8 @@ bool read_int64_lenient(od::value value, int64_t& out);
 // Reads a number given as a JSON number or numeric string; NaN/Infinity strings allowed.
 bool read_double_lenient(od::value value, double& out);
 
-// Reads any JSON value as a record attribute Value: strings unescaped (in the parser's
-// buffer), integers that fit int64 as ints and other numbers as doubles, objects and
+// Reads any JSON value as a record attribute Value: strings in place when they have no
+// escapes, else unescaped in the parser's buffer, integers that fit int64 as ints and other numbers as doubles, objects and
 // arrays as their JSON text (a view into the input).
 simdjson::error_code read_json_value(od::value value, Value& out);
 

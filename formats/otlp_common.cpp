@@ -183,6 +183,7 @@ od::object OtlpReader::get_object(od::value value, std::string_view what) const 
 
 std::string_view OtlpReader::read_string(od::value value, std::string_view field) const {
   std::string_view s;
+  if (string_in_place(value, s)) return s;
   if (auto error = value.get_string().get(s)) fail_value(value, fmt::format("expected {} as a string", field), error);
   return s;
 }
@@ -197,8 +198,8 @@ int64_t OtlpReader::read_int64(od::value value, std::string_view field) const {
 
 std::string_view OtlpReader::read_id(od::value value, std::string_view field, std::string& buffer) const {
   std::string_view id;
-  if (auto error = value.get_string().get(id)) {
-    fail_value(value, fmt::format("expected {} as a hex string", field), error);
+  if (!string_in_place(value, id)) {
+    if (auto error = value.get_string().get(id)) fail_value(value, fmt::format("expected {} as a hex string", field), error);
   }
   return canonical_id(id, buffer);
 }
