@@ -14,8 +14,12 @@
 
 #include "formats/chrome_record_args.h"
 #include "formats/chrome_scan.h"
+#include "formats/chrome_tracks.h"
+#include "formats/json_object_scan.h"
 #include "formats/json_util.h"
+#include "formats/newline_count.h"
 #include "src/errors.h"
+#include "src/huge_pages.h"
 #include "src/severity.h"
 
 namespace trace::formats {
@@ -96,35 +100,69 @@ bool read_id(od::value value, std::string_view& out) {
 
 enum class HeadField { kOther, kPh, kTs, kDur, kPid, kTid, kName, kScope, kCat, kId };
 
-// The keys the first pass reads, compared raw: cheaper than unescaping every key, and
-// nobody escapes these.
-HeadField classify(od::raw_json_string key) {
-  switch (key.raw()[0]) {
-    case 'p':
-      if (key.unsafe_is_equal("ph")) return HeadField::kPh;
-      if (key.unsafe_is_equal("pid")) return HeadField::kPid;
+// The keys the first pass reads, compared as written: cheaper than unescaping every key,
+// and nobody escapes these (an escaped key is none of them).
+HeadField classify(std::string_view key) {
+  switch (key.size()) {
+    case 1: return key == "s" ? HeadField::kScope : HeadField::kOther;
+    case 2:
+      if (key == "ph") return HeadField::kPh;
+      if (key == "ts") return HeadField::kTs;
+      if (key == "id") return HeadField::kId;
       break;
-    case 't':
-      if (key.unsafe_is_equal("ts")) return HeadField::kTs;
-      if (key.unsafe_is_equal("tid")) return HeadField::kTid;
+    case 3:
+      if (key == "pid") return HeadField::kPid;
+      if (key == "tid") return HeadField::kTid;
+      if (key == "dur") return HeadField::kDur;
+      if (key == "cat") return HeadField::kCat;
+      if (key == "id2") return HeadField::kId;
       break;
-    case 'd':
-      if (key.unsafe_is_equal("dur")) return HeadField::kDur;
-      break;
-    case 'n':
-      if (key.unsafe_is_equal("name")) return HeadField::kName;
-      break;
-    case 's':
-      if (key.unsafe_is_equal("s")) return HeadField::kScope;
-      break;
-    case 'c':
-      if (key.unsafe_is_equal("cat")) return HeadField::kCat;
-      break;
-    case 'i':
-      if (key.unsafe_is_equal("id") || key.unsafe_is_equal("id2")) return HeadField::kId;
-      break;
+    case 4: return key == "name" ? HeadField::kName : HeadField::kOther;
   }
   return HeadField::kOther;
+}
+
+HeadField classify(od::raw_json_string key) {
+  const char* raw = key.raw();
+  const char* end = raw;
+  while (*end != '"' && *end != '\\') ++end;
+  return *end == '\\' ? HeadField::kOther : classify(std::string_view(raw, static_cast<size_t>(end - raw)));
+}
+
+bool is_number_text(std::string_view value) { return value[0] == '-' || (value[0] >= '0' && value[0] <= '9'); }
+
+// What read_head finds, without simdjson, for the usual event: scan_json_object checks
+// the whole event as a parse would. False when the event needs read_head's own checks
+// or messages (a ph that is no string, a ts that is no plain decimal, a name that is
+// no string, an escape anywhere), which then reads it again from the start.
+bool read_head_fast(std::string_view event, uint64_t offset, EventHead& head) {
+  uint32_t seen = 0;  // a key written twice: the first wins
+  return scan_json_object(event, [&](std::string_view key, std::string_view value) {
+    HeadField field = classify(key);
+    if (field == HeadField::kOther || (seen >> static_cast<int>(field) & 1u)) return true;
+    seen |= 1u << static_cast<int>(field);
+    bool is_string = value[0] == '"';
+    std::string_view inside = is_string ? value.substr(1, value.size() - 2) : std::string_view();
+    switch (field) {
+      case HeadField::kPh: head.ph = inside; return is_string;
+      case HeadField::kTs: return (head.has_ts = !is_string && micros_text_to_ns(value, head.ts_ns));
+      case HeadField::kDur:
+        head.dur_at = offset + static_cast<uint64_t>(value.data() - event.data());
+        return (head.has_dur = !is_string && micros_text_to_ns(value, head.dur_ns));
+      case HeadField::kPid:
+      case HeadField::kTid:
+        (field == HeadField::kPid ? head.pid : head.tid) = is_string ? inside : value;
+        return is_string || is_number_text(value);
+      case HeadField::kName: head.name = inside; return is_string;
+      case HeadField::kCat: head.cat = inside; return is_string;
+      case HeadField::kScope: head.scope = inside; return is_string;
+      case HeadField::kId:  // id2 objects as their text, as read_async_id gives them
+        head.id = is_string ? inside : value;
+        return is_string || value[0] == '{' || is_number_text(value);
+      case HeadField::kOther: break;
+    }
+    return true;
+  });
 }
 
 // A slice contains another that starts before it ends and ends no later. A slice that
@@ -140,7 +178,7 @@ class ChromeTraceLoader : public Loader {
     where_ = where;
     items_.clear();
     threads_.clear();
-    thread_ids_.clear();
+    tracks_.clear();
     process_names_.clear();
     last_thread_ = kNoItem;
     line_ = where.line;
@@ -209,7 +247,7 @@ class ChromeTraceLoader : public Loader {
 
   uint64_t line_at(uint64_t offset) {
     if (where_.line == 0) return 0;
-    line_ += std::count(text_.data() + line_pos_, text_.data() + offset, '\n');
+    line_ += count_newlines(text_.data() + line_pos_, offset - line_pos_);
     line_pos_ = offset;
     return line_;
   }
@@ -223,14 +261,8 @@ class ChromeTraceLoader : public Loader {
   }
 
   uint32_t find_thread(std::string_view pid, std::string_view tid) {
-    key_.assign(pid);
-    key_.push_back('\0');
-    key_.append(tid);
-    auto it = thread_ids_.find(key_);
-    if (it != thread_ids_.end()) return it->second;
-    uint32_t index = static_cast<uint32_t>(threads_.size());
-    threads_.push_back(Thread{std::string(pid), std::string(tid), {}, {}, {}, {}, {}});
-    thread_ids_.emplace(key_, index);
+    uint32_t index = tracks_.find_or_add(pid, tid);
+    if (index == threads_.size()) threads_.push_back(Thread{std::string(pid), std::string(tid), {}, {}, {}, {}, {}});
     return index;
   }
 
@@ -280,7 +312,8 @@ class ChromeTraceLoader : public Loader {
     uint64_t offset = offset_of(event.data());
     if (event.size() > std::numeric_limits<uint32_t>::max())
       throw DocumentError(offset, "event too large (over 4 GiB)");
-    EventHead head = read_head(parser, event);
+    EventHead head;
+    if (!read_head_fast(event, offset, head)) head = read_head(parser, event);
     // An event without ph is no event: some writers end the array with {} to keep the
     // last comma valid.
     char ph = head.ph.size() == 1 ? head.ph[0] : 0;
@@ -357,17 +390,32 @@ class ChromeTraceLoader : public Loader {
     }
   }
 
-  Flow push_spans(od::parser& parser, RecordSink& sink) {
+  // order_ = the items by thread, then by start, outer slices first. One sort of every
+  // item chased a random item per comparison; grouping by thread is a counting sort, and
+  // a thread's items, near one another in the file, are usually in order already.
+  void order_items() {
+    thread_starts_.assign(threads_.size() + 1, 0);
+    for (const Item& item : items_) ++thread_starts_[item.thread + 1];
+    std::partial_sum(thread_starts_.begin(), thread_starts_.end(), thread_starts_.begin());
     order_.resize(items_.size());
-    std::iota(order_.begin(), order_.end(), 0u);
-    std::sort(order_.begin(), order_.end(), [this](uint32_t a, uint32_t b) {
+    std::vector<uint32_t> next(thread_starts_.begin(), thread_starts_.end() - 1);
+    for (uint32_t i = 0; i < items_.size(); ++i) order_[next[items_[i].thread]++] = i;
+    auto before = [this](uint32_t a, uint32_t b) {
       const Item& x = items_[a];
       const Item& y = items_[b];
-      if (x.thread != y.thread) return x.thread < y.thread;
       if (x.start_ns != y.start_ns) return x.start_ns < y.start_ns;
       if (x.end_ns != y.end_ns) return x.end_ns > y.end_ns;  // outer slices first
       return x.index < y.index;
-    });
+    };
+    for (size_t t = 0; t < threads_.size(); ++t) {
+      auto begin = order_.begin() + thread_starts_[t];
+      auto end = order_.begin() + thread_starts_[t + 1];
+      if (!std::is_sorted(begin, end, before)) std::sort(begin, end, before);
+    }
+  }
+
+  Flow push_spans(od::parser& parser, RecordSink& sink) {
+    order_items();
     uint32_t thread = kNoItem;
     for (uint32_t i : order_) {
       const Item& item = items_[i];
@@ -593,11 +641,10 @@ class ChromeTraceLoader : public Loader {
   SkipReporter* skips_ = nullptr;
   std::optional<int64_t> base_ns_;
   std::string_view producer_;  // a literal
-  std::vector<Item> items_;
+  std::vector<Item, HugePageAllocator<Item>> items_;
   std::vector<Thread> threads_;
-  std::unordered_map<std::string, uint32_t> thread_ids_;
+  ChromeTracks tracks_;  // numbers threads_
   std::unordered_map<std::string, std::string> process_names_;
-  std::string key_;
   std::string async_tid_;
   uint32_t last_thread_ = kNoItem;
   uint64_t line_ = 0;
@@ -606,6 +653,7 @@ class ChromeTraceLoader : public Loader {
   // Reused while pushing spans.
   od::parser end_parser_;  // E events, so that the B's strings stay alive for the merge
   std::vector<uint32_t> order_;
+  std::vector<uint32_t> thread_starts_;  // order_[thread_starts_[t]..] are thread t's items
   std::vector<uint32_t> stack_;
   std::vector<Attr> attrs_;
   std::string_view name_, cat_;

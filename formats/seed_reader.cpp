@@ -6,6 +6,7 @@
 
 #include "formats/json_scan.h"
 #include "formats/json_util.h"
+#include "formats/newline_count.h"
 #include "formats/otlp_common.h"  // describe_json
 #include "src/errors.h"
 #include "src/time.h"
@@ -207,7 +208,7 @@ uint64_t LineCounter::line_at(uint64_t offset) {
   if (line_ == 0) return 0;
   offset = std::min<uint64_t>(offset, text_.size());
   if (offset > pos_) {
-    line_ += static_cast<uint64_t>(std::count(text_.data() + pos_, text_.data() + offset, '\n'));
+    line_ += count_newlines(text_.data() + pos_, offset - pos_);
     pos_ = offset;
   }
   return line_;

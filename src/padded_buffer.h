@@ -2,14 +2,13 @@
 // contents, so any JSON text inside it can be handed to simdjson in place.
 #pragma once
 
-#include <sys/mman.h>
-
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <new>
 #include <string_view>
+
+#include "src/huge_pages.h"
 
 namespace trace {
 
@@ -51,22 +50,7 @@ class PaddedBuffer {
   };
   using Bytes = std::unique_ptr<char, Free>;
 
-  // A whole document read into one buffer (a Chrome trace of a gigabyte) is written once,
-  // page by page: with 4 KiB pages the kernel's page faults cost as much as the copy
-  // itself. Big buffers are aligned for, and asked to get, 2 MiB transparent huge pages
-  // (a hint: where they are off, nothing changes).
-  static Bytes allocate(size_t bytes) {
-    constexpr size_t kHugePage = size_t(2) << 20;
-    void* p = nullptr;
-    if (bytes >= 16 * kHugePage) {
-      if (posix_memalign(&p, kHugePage, bytes) == 0) madvise(p, bytes, MADV_HUGEPAGE);
-      else p = nullptr;
-    } else {
-      p = std::malloc(bytes);
-    }
-    if (p == nullptr) throw std::bad_alloc();
-    return Bytes(static_cast<char*>(p));
-  }
+  static Bytes allocate(size_t bytes) { return Bytes(static_cast<char*>(allocate_for_huge_pages(bytes))); }
 
   void pad() {
     if (data_) std::memset(data_.get() + size_, 0, kJsonPadding);

@@ -1,0 +1,106 @@
+// The object scanner behind the Chrome loader's first pass (formats/json_object_scan.h):
+// what it accepts is valid JSON, read field by field with each value's text as written;
+// anything else it declines, for simdjson to read or refuse.
+#include <random>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <simdjson.h>
+
+#include "formats/json_object_scan.h"
+
+namespace {
+
+// "key=value" per field, or "declined". The text is copied into a buffer with padding
+// after it, as the loaders' buffers have.
+std::string scan(const std::string& object) {
+  std::string buffer = object + std::string(64, '\0');
+  std::string out;
+  bool accepted = trace::formats::scan_json_object(std::string_view(buffer.data(), object.size()),
+                                                   [&](std::string_view key, std::string_view value) {
+                                                     out += std::string(key) + "=" + std::string(value) + "\n";
+                                                     return true;
+                                                   });
+  return accepted ? out : "declined";
+}
+
+bool simdjson_accepts(const std::string& text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element element;
+  return parser.parse(text).get(element) == simdjson::SUCCESS && element.is_object();
+}
+
+}  // namespace
+
+TEST_CASE("object scan: top-level fields with each value's text, nested containers whole", "[json-object-scan]") {
+  CHECK(scan(R"({"name":"llm.call","ph":"X","ts":1736928001030344.899,"pid":1,"args":{"a":[1,{"b":null}],"c":true}})") ==
+        "name=\"llm.call\"\nph=\"X\"\nts=1736928001030344.899\npid=1\nargs={\"a\":[1,{\"b\":null}],\"c\":true}\n");
+  CHECK(scan(" { \"a\" : [ ] , \"b\" : { } ,\n\"c\":false } ") == "a=[ ]\nb={ }\nc=false\n");
+  CHECK(scan("{}") == "");
+  CHECK(scan(R"({"s":"h\u00e9"})") == "declined");  // an escape: simdjson unescapes it
+  CHECK(scan("{\"s\":\"caf\xC3\xA9\"}") == "s=\"caf\xC3\xA9\"\n");  // valid UTF-8 as is
+}
+
+TEST_CASE("object scan: what it declines", "[json-object-scan]") {
+  for (std::string object : {
+           R"({"a":1,})", R"({"a":1)", R"({"a" 1})", R"({"a":[1,]})", R"({"a":[1 2]})", R"({"a":{"b"}})",
+           R"({"a":{"b":1,}})", R"({"a":01})", R"({"a":1.})", R"({"a":+1})", R"({"a":tru})", R"({"a":nul})",
+           R"({"a":-0})", R"({"a":123456789012345678901})", R"({"a":"x\"y"})", "{\"a\":\"x\x01y\"}",
+           "{\"a\":\"\xC3\x28\"}", R"({"a":1}x)", R"([1])", R"("a")", R"({"a":[}])", R"({"a":{]})", R"({a:1})",
+       }) {
+    INFO(object);
+    CHECK(scan(object) == "declined");
+  }
+  std::string deep_ok = "{\"a\":" + std::string(63, '[') + std::string(63, ']') + "}";
+  std::string too_deep = "{\"a\":" + std::string(65, '[') + std::string(65, ']') + "}";
+  CHECK(scan(deep_ok) != "declined");
+  CHECK(scan(too_deep) == "declined");
+}
+
+TEST_CASE("object scan: an object longer than one quote window", "[json-object-scan]") {
+  std::string long_text(20000, 'x');
+  std::string object = R"({"args":{"k":")" + long_text + R"(","n":[1,2,3]},"ph":"X"})";
+  CHECK(scan(object) == "args={\"k\":\"" + long_text + "\",\"n\":[1,2,3]}\nph=\"X\"\n");
+  CHECK(scan(R"({"args":{"k":")" + long_text + R"(\n"},"ph":"X"})") == "declined");  // escape in the second window
+}
+
+TEST_CASE("object scan: random objects and their mutations: whatever it accepts, simdjson accepts", "[json-object-scan]") {
+  std::mt19937_64 random(20261127);
+  const std::vector<std::string> values = {"1", "-2.5", "3e4", "true", "false", "null", "\"s\"", "\"\"", "[]", "{}"};
+  const std::vector<std::string> junk = {",", ":", "{", "}", "[", "]", "\"", "1", "-", "e", " ", "x", "\\"};
+  // An object of random depth and shape; `depth` bounds the nesting.
+  auto value = [&](auto& self, int depth) -> std::string {
+    int kind = static_cast<int>(random() % (depth > 0 ? 12 : 10));
+    if (kind < 10) return values[static_cast<size_t>(kind)];
+    std::string out = kind == 10 ? "[" : "{";
+    int n = static_cast<int>(random() % 4);
+    for (int i = 0; i < n; ++i) {
+      if (i > 0) out += random() % 8 == 0 ? " , " : ",";
+      if (kind == 11) out += "\"k" + std::to_string(i) + "\":";
+      out += self(self, depth - 1);
+    }
+    return out + (kind == 10 ? "]" : "}");
+  };
+  int accepted = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string object = "{";
+    int fields = static_cast<int>(random() % 5);
+    for (int i = 0; i < fields; ++i) {
+      if (i > 0) object += ",";
+      object += "\"f" + std::to_string(i) + "\":" + value(value, 3);
+    }
+    object += "}";
+    bool mutated = random() % 3 == 0;
+    if (mutated) object.insert(random() % (object.size() + 1), junk[random() % junk.size()]);
+    INFO(object);
+    std::string fields_seen = scan(object);
+    if (fields_seen == "declined") {
+      if (!mutated) CHECK(!simdjson_accepts(object));  // valid generated JSON is never declined
+      continue;
+    }
+    ++accepted;
+    CHECK(simdjson_accepts(object));
+  }
+  CHECK(accepted > 2500);
+}
