@@ -15,7 +15,7 @@
 #include "formats/chrome_record_args.h"
 #include "formats/chrome_scan.h"
 #include "formats/chrome_tracks.h"
-#include "formats/json_object_scan.h"
+#include "formats/plain_json.h"
 #include "formats/json_util.h"
 #include "formats/newline_count.h"
 #include "src/errors.h"

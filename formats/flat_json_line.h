@@ -53,7 +53,12 @@ class QuoteCursor {
   static constexpr size_t kWindowBlocks = 128;
   using Words = uint64_t[kWindowBlocks];
 
-  QuoteCursor(const char* p, size_t size, Words& words) : p_(p), size_(size), words_(words) { index_window(); }
+  // `window_bytes` (a multiple of 64, at most the array's 8 KiB) bounds how far ahead
+  // of the walk the quotes are found: less for a text whose end is not known.
+  QuoteCursor(const char* p, size_t size, Words& words, size_t window_bytes = kWindowBlocks * 64)
+      : p_(p), size_(size), words_(words), window_bytes_(window_bytes) {
+    index_window();
+  }
 
   // The next quote's index in the line, npos when no quote is left.
   size_t next() {
@@ -77,7 +82,7 @@ class QuoteCursor {
       blocks_ = 1;
       return false;
     }
-    size_t bytes = std::min(size_ - window_end_, kWindowBlocks * 64);
+    size_t bytes = std::min(size_ - window_end_, window_bytes_);
     rare_ |= index_quotes(p_ + window_end_, bytes, words_);
     window_begin_ = window_end_;
     window_end_ += bytes;
@@ -90,6 +95,7 @@ class QuoteCursor {
   const char* p_;
   size_t size_;
   uint64_t* words_;
+  size_t window_bytes_;
   size_t window_begin_ = 0;
   size_t window_end_ = 0;  // bytes indexed so far
   size_t blocks_ = 0;      // blocks in the window

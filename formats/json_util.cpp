@@ -73,7 +73,11 @@ DocumentError iterate_error(std::string_view text, std::string_view expected, si
   return DocumentError(at, fmt::format("{} ({})", expected, simdjson::error_message(error)));
 }
 
-namespace {
+bool double_to_int64(double d, int64_t& out) {
+  if (!std::isfinite(d) || std::fabs(d) >= 9.2e18) return false;
+  out = static_cast<int64_t>(std::llround(d));
+  return true;
+}
 
 bool parse_decimal_int(std::string_view s, int64_t& out) {
   if (s.empty()) return false;
@@ -81,13 +85,8 @@ bool parse_decimal_int(std::string_view s, int64_t& out) {
   if (ec == std::errc() && end == s.data() + s.size()) return true;
   double d = 0;
   auto [dend, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if (dec != std::errc() || dend != s.data() + s.size() || !std::isfinite(d)) return false;
-  if (std::fabs(d) >= 9.2e18) return false;
-  out = static_cast<int64_t>(std::llround(d));
-  return true;
+  return dec == std::errc() && dend == s.data() + s.size() && double_to_int64(d, out);
 }
-
-}  // namespace
 
 bool string_in_place(od::value& value, std::string_view& out) {
   std::string_view token = value.raw_json_token();
@@ -123,10 +122,7 @@ bool read_int64_lenient(od::value value, int64_t& out) {
     return true;
   }
   double d = 0;
-  if (get_double_exact(value, d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) >= 9.2e18)
-    return false;
-  out = static_cast<int64_t>(std::llround(d));
-  return true;
+  return get_double_exact(value, d) == simdjson::SUCCESS && double_to_int64(d, out);
 }
 
 simdjson::error_code get_double_exact(od::value& value, double& out) {

@@ -53,6 +53,13 @@ simdjson::error_code get_double_exact(od::value& value, double& out);
 // whole text for invalid UTF-8 or a control character inside a string.
 bool string_in_place(od::value& value, std::string_view& out);
 
+// A double as the nearest int64; false when it is not finite or not below 9.2e18 in size.
+bool double_to_int64(double d, int64_t& out);
+
+// A decimal integer's text as int64; a decimal with a fraction or exponent is rounded
+// ("1.5e3" -> 1500). False for anything else or out of range.
+bool parse_decimal_int(std::string_view s, int64_t& out);
+
 // Reads an integer given as a JSON number or a decimal string ("1736937000000000000").
 // Doubles are accepted and rounded. Returns false on any other type.
 bool read_int64_lenient(od::value value, int64_t& out);

@@ -9,22 +9,12 @@
 #include "formats/json_util.h"
 #include "formats/otlp_common.h"
 #include "formats/otlp_logs.h"
+#include "formats/otlp_span_parts.h"
 #include "src/errors.h"
 
 namespace trace::formats {
 
 namespace {
-
-constexpr std::string_view kSpanKindNames[] = {"UNSPECIFIED", "INTERNAL", "SERVER",
-                                               "CLIENT",      "PRODUCER", "CONSUMER"};
-constexpr std::string_view kStatusCodeNames[] = {"UNSET", "OK", "ERROR"};
-
-// Where one event's attributes sit in event_attrs_: indexes, because the vector may
-// still grow while later events of the span are read.
-struct AttrRange {
-  size_t begin = 0;
-  size_t count = 0;
-};
 
 // Reads one ExportTraceServiceRequest (= TracesData) per load(): a whole file, or one
 // line of the collector's file exporter. Spans are pushed as they are parsed, so the
@@ -168,9 +158,14 @@ class OtlpTracesLoader final : public Loader {
     });
   }
 
-  // Under --lenient a span whose JSON is intact but whose content is bad is skipped
-  // alone, and the spans after it are read: simdjson steps over the rest of it.
+  // A span in plain JSON (formats/plain_json.h) is read without simdjson and its value
+  // left unread, for the array walk to step over; any other goes to read_span. Under
+  // --lenient a span whose JSON is intact but whose content is bad is skipped alone,
+  // and the spans after it are read: simdjson steps over the rest of it.
   bool read_span_or_skip(const OtlpReader& reader, od::value value) {
+    std::string_view text = reader.text();
+    size_t begin = static_cast<size_t>(value.raw_json_token().data() - text.data());
+    if (read_plain_span(text.substr(begin), parts_)) return push_span(scratch_.mark());
     if (skips_ == nullptr) return read_span(reader, value);
     size_t scratch_mark = scratch_.mark();
     try {
@@ -185,86 +180,77 @@ class OtlpTracesLoader final : public Loader {
   // Returns false when the sink asked to stop.
   bool read_span(const OtlpReader& reader, od::value value) {
     const char* at = value.raw_json_token().data();
-    span_ = Span{};
-    attrs_.clear();
-    events_.clear();
-    event_ranges_.clear();
-    event_attrs_.clear();
     size_t scratch_mark = scratch_.mark();
-    int64_t start = 0;
-    int64_t end = 0;
-
+    parts_.clear();
+    Span& span = parts_.span;
     SeenKeys seen;
     reader.for_each_field(value, "Span", [&](std::string_view key, od::value v) {
       SpanField field = span_field(key);
       if (field == SpanField::kOther || !seen.first(static_cast<int>(field))) return;
       switch (field) {
-        case SpanField::kTraceId: span_.trace_id = reader.read_id(v, key, trace_id_); break;
-        case SpanField::kSpanId: span_.span_id = reader.read_id(v, key, span_id_); break;
+        case SpanField::kTraceId: span.trace_id = reader.read_id(v, key, parts_.trace_id); break;
+        case SpanField::kSpanId: span.span_id = reader.read_id(v, key, parts_.span_id); break;
         case SpanField::kParentSpanId: {
-          std::string_view parent = reader.read_id(v, key, parent_id_);
-          span_.parent_id = is_null_id(parent) ? std::string_view() : parent;
+          std::string_view parent = reader.read_id(v, key, parts_.parent_id);
+          span.parent_id = is_null_id(parent) ? std::string_view() : parent;
           break;
         }
-        case SpanField::kName: span_.name = reader.read_string(v, key); break;
+        case SpanField::kName: span.name = reader.read_string(v, key); break;
         case SpanField::kKind:
-          span_.kind = static_cast<SpanKind>(reader.read_enum(v, key, "SPAN_KIND_", kSpanKindNames, 6, 0));
+          span.kind = static_cast<SpanKind>(reader.read_enum(v, key, "SPAN_KIND_", kSpanKindNames, 6, 0));
           break;
-        case SpanField::kStart: start = reader.read_int64(v, key); break;
-        case SpanField::kEnd: end = reader.read_int64(v, key); break;
-        case SpanField::kAttributes: reader.read_attributes(v, key, attrs_); break;
+        case SpanField::kStart: parts_.start = reader.read_int64(v, key); break;
+        case SpanField::kEnd: parts_.end = reader.read_int64(v, key); break;
+        case SpanField::kAttributes: reader.read_attributes(v, key, parts_.attrs); break;
         case SpanField::kEvents: read_events(reader, v); break;
         case SpanField::kStatus: read_status(reader, v); break;
         case SpanField::kOther: break;
       }
     });
-
-    // Scope name and version travel as attributes, as Jaeger and Tempo show them.
-    if (!scope_name_.empty()) attrs_.push_back({"otel.scope.name", Value::of_string(scope_name_)});
-    if (!scope_version_.empty()) attrs_.push_back({"otel.scope.version", Value::of_string(scope_version_)});
-    for (size_t i = 0; i < events_.size(); ++i)
-      events_[i].attrs = Attrs(event_attrs_.data() + event_ranges_[i].begin, event_ranges_[i].count);
-
-    span_.attrs = attrs_;
-    span_.events = events_;
-    span_.resource_attrs = resource_attrs_;
-    span_.service = service_;
-    span_.src = where_;
-    span_.start_ns = start;
     // fixed64 in the protocol: a negative time is no time (and end - start could overflow).
-    if (start < 0 || end < 0) {
+    if (parts_.start < 0 || parts_.end < 0) {
+      bool start_bad = parts_.start < 0;
       throw ElementError(static_cast<uint64_t>(at - reader.text().data()),
                          fmt::format("expected {} as a non-negative number of ns, found {}",
-                                     start < 0 ? "startTimeUnixNano" : "endTimeUnixNano", start < 0 ? start : end));
+                                     start_bad ? "startTimeUnixNano" : "endTimeUnixNano",
+                                     start_bad ? parts_.start : parts_.end));
     }
-    if (start == 0) span_.flags |= kSpanStartUnknown;
-    if (end == 0) span_.flags |= kSpanIncomplete;
-    // An end before the start (clock skew between hosts) reads as zero length rather
-    // than a negative duration every analyzer would have to guard against.
-    if (start != 0 && end != 0) span_.duration_ns = end >= start ? end - start : 0;
-
-    Flow flow = sink_->on_span(span_);
-    scratch_.rewind(scratch_mark);
-    return flow == Flow::kContinue;
+    return push_span(scratch_mark);
   }
 
-  // The Span keys read; the value is the key's SeenKeys bit.
-  enum class SpanField {
-    kTraceId, kSpanId, kParentSpanId, kName, kKind, kStart, kEnd, kAttributes, kEvents, kStatus, kOther
-  };
-  static SpanField span_field(std::string_view key) {
-    static constexpr std::string_view kKeys[] = {"traceId", "spanId", "parentSpanId", "name", "kind",
-                                                 "startTimeUnixNano", "endTimeUnixNano", "attributes",
-                                                 "events", "status"};
-    for (size_t i = 0; i < std::size(kKeys); ++i)
-      if (key == kKeys[i]) return static_cast<SpanField>(i);
-    return SpanField::kOther;
+  // Completes the span in parts_ (read by either reader) and hands it to the sink, then
+  // gives back the scratch strings taken since `scratch_mark`; false when the sink asked
+  // to stop.
+  bool push_span(size_t scratch_mark) {
+    Span& span = parts_.span;
+    std::vector<Attr>& attrs = parts_.attrs;
+    // Scope name and version travel as attributes, as Jaeger and Tempo show them.
+    if (!scope_name_.empty()) attrs.push_back({"otel.scope.name", Value::of_string(scope_name_)});
+    if (!scope_version_.empty()) attrs.push_back({"otel.scope.version", Value::of_string(scope_version_)});
+    for (size_t i = 0; i < parts_.events.size(); ++i) {
+      const AttrRange& range = parts_.event_ranges[i];
+      parts_.events[i].attrs = Attrs(parts_.event_attrs.data() + range.begin, range.count);
+    }
+    span.attrs = attrs;
+    span.events = parts_.events;
+    span.resource_attrs = resource_attrs_;
+    span.service = service_;
+    span.src = where_;
+    span.start_ns = parts_.start;
+    if (parts_.start == 0) span.flags |= kSpanStartUnknown;
+    if (parts_.end == 0) span.flags |= kSpanIncomplete;
+    // An end before the start (clock skew between hosts) reads as zero length rather
+    // than a negative duration every analyzer would have to guard against.
+    if (parts_.start != 0 && parts_.end != 0) span.duration_ns = parts_.end >= parts_.start ? parts_.end - parts_.start : 0;
+    Flow flow = sink_->on_span(span);
+    scratch_.rewind(scratch_mark);
+    return flow == Flow::kContinue;
   }
 
   void read_events(const OtlpReader& reader, od::value value) {
     reader.for_each_element(value, "events", [&](od::value element) {
       SpanEvent event;
-      AttrRange range{event_attrs_.size(), 0};
+      AttrRange range{parts_.event_attrs.size(), 0};
       SeenKeys seen;
       reader.for_each_field(element, "Event", [&](std::string_view key, od::value v) {
         if (key == "timeUnixNano") {
@@ -272,12 +258,12 @@ class OtlpTracesLoader final : public Loader {
         } else if (key == "name") {
           if (seen.first(1)) event.name = reader.read_string(v, "event name");
         } else if (key == "attributes") {
-          if (seen.first(2)) reader.read_attributes(v, key, event_attrs_);
+          if (seen.first(2)) reader.read_attributes(v, key, parts_.event_attrs);
         }
       });
-      range.count = event_attrs_.size() - range.begin;
-      events_.push_back(event);
-      event_ranges_.push_back(range);
+      range.count = parts_.event_attrs.size() - range.begin;
+      parts_.events.push_back(event);
+      parts_.event_ranges.push_back(range);
     });
   }
 
@@ -287,9 +273,9 @@ class OtlpTracesLoader final : public Loader {
     SeenKeys seen;
     reader.for_each_field(value, "Status", [&](std::string_view key, od::value v) {
       if (key == "code" && seen.first(0)) {
-        span_.status = static_cast<Status>(reader.read_enum(v, "status.code", "STATUS_CODE_", kStatusCodeNames, 3, 0));
+        parts_.span.status = static_cast<Status>(reader.read_enum(v, "status.code", "STATUS_CODE_", kStatusCodeNames, 3, 0));
       } else if (key == "message" && seen.first(1)) {
-        span_.status_message = reader.read_string(v, "status.message");
+        parts_.span.status_message = reader.read_string(v, "status.message");
       }
     });
   }
@@ -308,12 +294,7 @@ class OtlpTracesLoader final : public Loader {
   std::string_view scope_name_;
   std::string_view scope_version_;
 
-  Span span_;
-  std::vector<Attr> attrs_;
-  std::vector<SpanEvent> events_;
-  std::vector<AttrRange> event_ranges_;
-  std::vector<Attr> event_attrs_;
-  std::string trace_id_, span_id_, parent_id_;
+  OtlpSpanParts parts_;
 };
 
 }  // namespace

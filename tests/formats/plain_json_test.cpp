@@ -1,4 +1,4 @@
-// The object scanner behind the Chrome loader's first pass (formats/json_object_scan.h):
+// The plain JSON readers behind the Chrome and OTLP fast paths (formats/plain_json.h):
 // what it accepts is valid JSON, read field by field with each value's text as written;
 // anything else it declines, for simdjson to read or refuse.
 #include <random>
@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <simdjson.h>
 
-#include "formats/json_object_scan.h"
+#include "formats/plain_json.h"
 
 namespace {
 
@@ -33,7 +33,7 @@ bool simdjson_accepts(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("object scan: top-level fields with each value's text, nested containers whole", "[json-object-scan]") {
+TEST_CASE("plain json: top-level fields with each value's text, nested containers whole", "[plain-json]") {
   CHECK(scan(R"({"name":"llm.call","ph":"X","ts":1736928001030344.899,"pid":1,"args":{"a":[1,{"b":null}],"c":true}})") ==
         "name=\"llm.call\"\nph=\"X\"\nts=1736928001030344.899\npid=1\nargs={\"a\":[1,{\"b\":null}],\"c\":true}\n");
   CHECK(scan(" { \"a\" : [ ] , \"b\" : { } ,\n\"c\":false } ") == "a=[ ]\nb={ }\nc=false\n");
@@ -42,7 +42,7 @@ TEST_CASE("object scan: top-level fields with each value's text, nested containe
   CHECK(scan("{\"s\":\"caf\xC3\xA9\"}") == "s=\"caf\xC3\xA9\"\n");  // valid UTF-8 as is
 }
 
-TEST_CASE("object scan: what it declines", "[json-object-scan]") {
+TEST_CASE("plain json: what it declines", "[plain-json]") {
   for (std::string object : {
            R"({"a":1,})", R"({"a":1)", R"({"a" 1})", R"({"a":[1,]})", R"({"a":[1 2]})", R"({"a":{"b"}})",
            R"({"a":{"b":1,}})", R"({"a":01})", R"({"a":1.})", R"({"a":+1})", R"({"a":tru})", R"({"a":nul})",
@@ -58,14 +58,14 @@ TEST_CASE("object scan: what it declines", "[json-object-scan]") {
   CHECK(scan(too_deep) == "declined");
 }
 
-TEST_CASE("object scan: an object longer than one quote window", "[json-object-scan]") {
+TEST_CASE("plain json: an object longer than one quote window", "[plain-json]") {
   std::string long_text(20000, 'x');
   std::string object = R"({"args":{"k":")" + long_text + R"(","n":[1,2,3]},"ph":"X"})";
   CHECK(scan(object) == "args={\"k\":\"" + long_text + "\",\"n\":[1,2,3]}\nph=\"X\"\n");
   CHECK(scan(R"({"args":{"k":")" + long_text + R"(\n"},"ph":"X"})") == "declined");  // escape in the second window
 }
 
-TEST_CASE("object scan: random objects and their mutations: whatever it accepts, simdjson accepts", "[json-object-scan]") {
+TEST_CASE("plain json: random objects and their mutations: whatever it accepts, simdjson accepts", "[plain-json]") {
   std::mt19937_64 random(20261127);
   const std::vector<std::string> values = {"1", "-2.5", "3e4", "true", "false", "null", "\"s\"", "\"\"", "[]", "{}"};
   const std::vector<std::string> junk = {",", ":", "{", "}", "[", "]", "\"", "1", "-", "e", " ", "x", "\\"};

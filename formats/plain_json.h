@@ -1,0 +1,170 @@
+// Plain JSON read without simdjson: the fast paths for loaders whose records are objects
+// too small, or read too selectively, for a parse each to pay (a Chrome trace's events,
+// an OTLP span). Built from the JSON-lines fast path's pieces (flat_json_line.h): the
+// quotes are found 64 bytes at a time, then the bytes between strings are read one by one.
+//
+// "Plain" is a strict subset of JSON: no escape and no control character in a string,
+// valid UTF-8, numbers the flat path reads exactly as simdjson does (not over 18 integer
+// digits, no long exponent, no subnormal, no "-0"), nesting of at most 64 levels. Every
+// value is validated, read or skipped, so whatever a reader accepts is valid JSON, and a
+// loader that reads a declined text the general way behaves exactly as if it had read
+// every text so. Bytes just past the text are read (never used): it must lie inside a
+// larger buffer or be followed by padding.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "formats/flat_json_line.h"
+
+namespace trace::formats {
+
+namespace plain_json {
+
+constexpr size_t npos = std::string_view::npos;
+
+// A string starting at `pos` (its opening quote); returns the index past its closing quote.
+inline size_t skip_string(size_t pos, flat_json::QuoteCursor& quotes) {
+  if (quotes.next() != pos) return npos;
+  size_t end = quotes.next();
+  return end == npos ? npos : end + 1;
+}
+
+// Validates the value starting at `pos`; returns the index past it, or npos. `quotes`
+// must be at the value's first quote, if any; it is left past its last.
+size_t skip_value(std::string_view text, size_t pos, flat_json::QuoteCursor& quotes);
+
+}  // namespace plain_json
+
+// A forward-only reader of one plain JSON value: objects and arrays are entered and
+// walked, scalars read as written, anything not wanted skipped. Every call returns false
+// once the text turns out not to be plain (or not to be what the caller asked for);
+// failed() then tells that from the end of a container. Each value a walk reaches must be
+// read or skipped before the walk goes on.
+class PlainJsonCursor {
+ public:
+  // The value is the whole of `text` (check with finish()).
+  explicit PlainJsonCursor(std::string_view text) : PlainJsonCursor(text, flat_json::QuoteCursor::kWindowBlocks * 64) {}
+  // The value starts `text`, and what follows it is none of its business (check with
+  // finish_value()): quotes are looked for `window_bytes` at a time, not to the end.
+  struct ValueAtStart {
+    size_t window_bytes;
+  };
+  PlainJsonCursor(std::string_view text, ValueAtStart at_start) : PlainJsonCursor(text, at_start.window_bytes) {}
+  PlainJsonCursor(const PlainJsonCursor&) = delete;  // its quote cursor points into it
+  PlainJsonCursor& operator=(const PlainJsonCursor&) = delete;
+
+  bool failed() const { return failed_; }
+  // The first byte of the value at the cursor ('{', '[', '"', '-', a digit, 't', 'f', 'n').
+  char peek() const { return failed_ ? '\0' : p_[pos_]; }
+
+  // Enters the object at the cursor; then next_field() until it returns false.
+  bool begin_object() { return enter('{'); }
+  // Moves to the next field's value, its key in `key` (as written). False past the
+  // object's last field (the object is done) or on failure.
+  bool next_field(std::string_view& key) {
+    if (!next_member('}')) return false;
+    if (p_[pos_] != '"') return fail();
+    size_t begin = pos_ + 1;
+    size_t value = plain_json::skip_string(pos_, quotes_);
+    if (value == plain_json::npos) return fail();
+    key = std::string_view(p_ + begin, value - 1 - begin);
+    value = flat_json::skip_space(text_, value);
+    if (value >= text_.size() || p_[value] != ':') return fail();
+    pos_ = flat_json::skip_space(text_, value + 1);
+    return pos_ < text_.size() || fail();
+  }
+  bool begin_array() { return enter('['); }
+  // Moves to the next element. False past the array's last element or on failure.
+  bool next_element() { return next_member(']'); }
+
+  // A string's contents; false, without moving, for another type.
+  bool read_string(std::string_view& out) {
+    if (failed_ || p_[pos_] != '"') return false;
+    size_t end = plain_json::skip_string(pos_, quotes_);
+    if (end == plain_json::npos) return fail();
+    out = std::string_view(p_ + pos_ + 1, end - pos_ - 2);
+    pos_ = end;
+    return true;
+  }
+  // A number, as flat_json::read_number gives it; false for another type.
+  bool read_number(Value& out) {
+    if (failed_ || !(p_[pos_] == '-' || flat_json::is_digit(p_[pos_]))) return false;
+    size_t end = flat_json::read_number(text_, pos_, out);
+    if (end == plain_json::npos) return fail();
+    pos_ = end;
+    return true;
+  }
+  // true, false or null; false, without moving, for another value.
+  bool read_literal(Value& out);
+  // Any value, validated; `text` is what it spans.
+  bool skip(std::string_view* text = nullptr);
+
+  // After the walk: true when the whole text was one value and it was plain.
+  bool finish();
+  // After the walk of a ValueAtStart cursor: true when the value was plain; `end` is
+  // where it ended.
+  bool finish_value(size_t& end);
+
+ private:
+  PlainJsonCursor(std::string_view text, size_t window_bytes);
+
+  bool fail() {
+    failed_ = true;
+    return false;
+  }
+  bool enter(char open) {
+    if (failed_ || p_[pos_] != open || depth_ == 64) return fail();
+    ++depth_;
+    fresh_ = (fresh_ << 1) | 1u;
+    pos_ = flat_json::skip_space(text_, pos_ + 1);
+    return pos_ < text_.size() || fail();
+  }
+  // Past the closing bracket (false), or at the next member, past its comma (true).
+  bool next_member(char close) {
+    if (failed_ || depth_ == 0) return fail();
+    pos_ = flat_json::skip_space(text_, pos_);
+    if (pos_ >= text_.size()) return fail();
+    if (p_[pos_] == close) {
+      --depth_;
+      fresh_ >>= 1;
+      ++pos_;
+      return false;
+    }
+    if (fresh_ & 1u) {
+      fresh_ &= ~uint64_t{1};
+      return true;
+    }
+    if (p_[pos_] != ',') return fail();
+    pos_ = flat_json::skip_space(text_, pos_ + 1);
+    return pos_ < text_.size() || fail();
+  }
+
+  const char* p_;
+  std::string_view text_;
+  flat_json::QuoteCursor::Words words_;
+  flat_json::QuoteCursor quotes_;
+  bool checked_early_ = false;
+  bool failed_ = false;
+  size_t pos_ = 0;
+  int depth_ = 0;
+  uint64_t fresh_ = 0;  // bit d: the container at depth d + 1 has no member yet
+};
+
+// Calls on_field(key, value) for each top-level field of the object `text`, in order:
+// `key` as written between its quotes, `value` the value's text (a string with its
+// quotes, a number or literal as written, a container whole). on_field returns false to
+// decline the object. Returns false, possibly after some calls, when the object is not
+// plain or on_field declined it: the caller then reads it the general way.
+template <class OnField>
+bool scan_json_object(std::string_view text, OnField&& on_field) {
+  PlainJsonCursor cursor(text);
+  if (!cursor.begin_object()) return false;
+  std::string_view key, value;
+  while (cursor.next_field(key)) {
+    if (!cursor.skip(&value) || !on_field(key, value)) return false;
+  }
+  return cursor.finish();
+}
+
+}  // namespace trace::formats
