@@ -5,8 +5,10 @@
 #include <cstring>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
+
+#include "src/cpu_features.h"
 
 namespace trace::formats {
 
@@ -34,35 +36,12 @@ size_t string_end(std::string_view text, size_t pos) {
 
 #if defined(__SSE2__)
 
-// 64 bytes in four registers.
-struct Block {
-  __m128i v[4];
-  explicit Block(const char* p) {
-    for (int i = 0; i < 4; ++i) v[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-  }
-  // Bit i set where byte i is `a` or `b`.
-  uint64_t mask(char a, char b) const {
-    const __m128i ka = _mm_set1_epi8(a);
-    const __m128i kb = _mm_set1_epi8(b);
-    uint64_t mask = 0;
-    for (int i = 0; i < 4; ++i) {
-      __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v[i], ka), _mm_cmpeq_epi8(v[i], kb));
-      mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hit))) << (16 * i);
-    }
-    return mask;
-  }
-};
-
-// Set bits, without the POPCNT instruction the baseline x86-64 build may not use.
-int64_t bit_count(uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ULL;
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return static_cast<int64_t>((x * 0x0101010101010101ULL) >> 56);
-}
+// Set bits, without the POPCNT instruction the baseline x86-64 build may not use (the
+// AVX2 version, inlining it, gets the instruction).
+[[gnu::always_inline]] inline int64_t bit_count(uint64_t x) { return __builtin_popcountll(x); }
 
 // Bit i set where an odd number of bits at or below i are set in x.
-uint64_t prefix_xor(uint64_t x) {
+[[gnu::always_inline]] inline uint64_t prefix_xor(uint64_t x) {
   x ^= x << 1;
   x ^= x << 2;
   x ^= x << 4;
@@ -72,59 +51,119 @@ uint64_t prefix_xor(uint64_t x) {
   return x;
 }
 
-// The end of the object or array at `pos`, 64 bytes at a time, as simdjson's first stage
-// finds strings: escaped characters from runs of backslashes, the inside of strings by a
-// prefix XOR of the unescaped quotes; the brackets outside strings are then counted a
-// block at a time, and walked one by one only in the block where the depth may reach 0.
-// Scanning string by string with memchr cost a call per string: most of the time of
-// reading a Chrome trace, whose events are found this way.
-size_t container_end(std::string_view text, size_t pos) {
-  constexpr uint64_t kEven = 0x5555555555555555ULL;
+// container_end's state from one 64-byte block to the next, and its work on the block's
+// bit masks, shared by the SSE2 and AVX2 versions (which only find the bytes).
+struct BracketScan {
+  static constexpr uint64_t kEven = 0x5555555555555555ULL;
   int64_t depth = 0;
   uint64_t prev_escaped = 0;
   uint64_t prev_in_string = 0;
-  char tail[64];
-  for (size_t i = pos; i < text.size(); i += 64) {
-    const char* block = text.data() + i;
-    uint64_t valid = ~uint64_t(0);
-    if (text.size() - i < 64) {
-      std::memset(tail, ' ', sizeof tail);
-      std::memcpy(tail, block, text.size() - i);
-      block = tail;
-      valid = (uint64_t(1) << (text.size() - i)) - 1;
-    }
-    Block bytes(block);
-    uint64_t backslash = bytes.mask('\\', '\\') & ~prev_escaped;
+
+  // Escaped characters from runs of backslashes, the inside of strings by a prefix XOR
+  // of the unescaped quotes, as simdjson's first stage finds them; then the brackets
+  // outside strings are counted, and walked one by one only where the depth may reach 0.
+  // Returns one past the bracket that closes the container within the block, or -1.
+  [[gnu::always_inline]] int step(uint64_t backslash, uint64_t quotes, uint64_t opens, uint64_t closes) {
+    backslash &= ~prev_escaped;
     uint64_t follows_escape = backslash << 1 | prev_escaped;
     uint64_t odd_starts = backslash & ~kEven & ~follows_escape;
     uint64_t even_starts = 0;
     prev_escaped = __builtin_add_overflow(odd_starts, backslash, &even_starts) ? 1 : 0;
     uint64_t escaped = (kEven ^ (even_starts << 1)) & follows_escape;
-    uint64_t quotes = bytes.mask('"', '"') & ~escaped;
-    uint64_t in_string = prefix_xor(quotes) ^ prev_in_string;
+    uint64_t in_string = prefix_xor(quotes & ~escaped) ^ prev_in_string;
     prev_in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
-    uint64_t opens = bytes.mask('{', '[') & ~in_string & valid;
-    uint64_t closes = bytes.mask('}', ']') & ~in_string & valid;
+    opens &= ~in_string;
+    closes &= ~in_string;
     int64_t close_count = bit_count(closes);
     if (depth > close_count) {
       depth += bit_count(opens) - close_count;
-      continue;
+      return -1;
     }
     for (uint64_t brackets = opens | closes; brackets != 0; brackets &= brackets - 1) {
       int bit = std::countr_zero(brackets);
       if (opens >> bit & 1) {
         ++depth;
       } else if (--depth == 0) {
-        return i + static_cast<size_t>(bit) + 1;
+        return bit + 1;
       }
     }
+    return -1;
+  }
+};
+
+// The 64 bytes at text[i]: in place, or for a last, partial block a copy padded with
+// spaces (no quote, backslash or bracket), so that nothing past the text is read.
+[[gnu::always_inline]] inline const char* block_at(std::string_view text, size_t i, char (&tail)[64]) {
+  if (text.size() - i >= 64) return text.data() + i;
+  std::memset(tail, ' ', sizeof tail);
+  std::memcpy(tail, text.data() + i, text.size() - i);
+  return tail;
+}
+
+// '{' and '[' differ only in bit 0x20, as do '}' and ']': one compare finds either.
+constexpr char kOpenBracket = '{';
+constexpr char kCloseBracket = '}';
+
+size_t container_end_sse2(std::string_view text, size_t pos) {
+  const __m128i backslash = _mm_set1_epi8('\\'), quote = _mm_set1_epi8('"'), case_bit = _mm_set1_epi8(0x20);
+  const __m128i open = _mm_set1_epi8(kOpenBracket), close = _mm_set1_epi8(kCloseBracket);
+  BracketScan scan;
+  char tail[64];
+  for (size_t i = pos; i < text.size(); i += 64) {
+    const char* block = block_at(text, i, tail);
+    uint64_t masks[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 4; ++k) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * k));
+      __m128i folded = _mm_or_si128(v, case_bit);
+      int shift = 16 * k;
+      masks[0] |= uint64_t(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash)))) << shift;
+      masks[1] |= uint64_t(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)))) << shift;
+      masks[2] |= uint64_t(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(folded, open)))) << shift;
+      masks[3] |= uint64_t(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(folded, close)))) << shift;
+    }
+    int end = scan.step(masks[0], masks[1], masks[2], masks[3]);
+    if (end >= 0) return i + static_cast<size_t>(end);
   }
   return kNpos;
 }
 
+#if defined(__x86_64__)
+
+__attribute__((target("avx2,popcnt"))) size_t container_end_avx2(std::string_view text, size_t pos) {
+  const __m256i backslash = _mm256_set1_epi8('\\'), quote = _mm256_set1_epi8('"'), case_bit = _mm256_set1_epi8(0x20);
+  const __m256i open = _mm256_set1_epi8(kOpenBracket), close = _mm256_set1_epi8(kCloseBracket);
+  auto bits = [](__m256i lo, __m256i hi, __m256i byte) __attribute__((target("avx2"))) {
+    return uint64_t(static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, byte)))) |
+           uint64_t(static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, byte)))) << 32;
+  };
+  BracketScan scan;
+  char tail[64];
+  for (size_t i = pos; i < text.size(); i += 64) {
+    const char* block = block_at(text, i, tail);
+    __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
+    __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32));
+    __m256i lo_folded = _mm256_or_si256(lo, case_bit), hi_folded = _mm256_or_si256(hi, case_bit);
+    int end = scan.step(bits(lo, hi, backslash), bits(lo, hi, quote), bits(lo_folded, hi_folded, open),
+                        bits(lo_folded, hi_folded, close));
+    if (end >= 0) return i + static_cast<size_t>(end);
+  }
+  return kNpos;
+}
+
+// Chosen once, at start-up: the build targets baseline x86-64, which has no AVX2.
+const ContainerEnd kContainerEnds[] = {cpu_has_avx2() ? container_end_avx2 : container_end_sse2, container_end_sse2};
+const std::span<const ContainerEnd> kContainerEndVersions(kContainerEnds, kContainerEnds[0] == container_end_sse2 ? 1 : 2);
+
 #else
 
-size_t container_end(std::string_view text, size_t pos) {
+const ContainerEnd kContainerEnds[] = {container_end_sse2};
+const std::span<const ContainerEnd> kContainerEndVersions(kContainerEnds);
+
+#endif
+
+#else
+
+size_t container_end_bytewise(std::string_view text, size_t pos) {
   size_t depth = 0;
   for (size_t i = pos; i < text.size(); ++i) {
     char c = text[i];
@@ -141,6 +180,9 @@ size_t container_end(std::string_view text, size_t pos) {
   return kNpos;
 }
 
+const ContainerEnd kContainerEnds[] = {container_end_bytewise};
+const std::span<const ContainerEnd> kContainerEndVersions(kContainerEnds);
+
 #endif
 
 }  // namespace
@@ -150,11 +192,13 @@ size_t skip_whitespace(std::string_view text, size_t pos) {
   return pos;
 }
 
+std::span<const ContainerEnd> container_end_versions() { return kContainerEndVersions; }
+
 size_t find_value_end(std::string_view text, size_t pos) {
   if (pos >= text.size()) return kNpos;
   char first = text[pos];
   if (first == '"') return string_end(text, pos);
-  if (first == '{' || first == '[') return container_end(text, pos);
+  if (first == '{' || first == '[') return kContainerEndVersions[0](text, pos);
   // A scalar ends at a structural character or whitespace.
   size_t i = pos;
   while (i < text.size() && !is_whitespace(text[i]) && text[i] != ',' && text[i] != '}' && text[i] != ']') ++i;

@@ -9,6 +9,7 @@
 
 #include "formats/json_scan.h"
 
+using trace::formats::container_end_versions;
 using trace::formats::find_value_end;
 
 namespace {
@@ -50,7 +51,7 @@ TEST_CASE("json-scan: a container ends after its closing bracket, brackets in st
   CHECK(find_value_end("", 0) == kNpos);
 }
 
-TEST_CASE("json-scan: containers end where the byte-at-a-time definition says, at every alignment",
+TEST_CASE("json-scan: containers end where the byte-at-a-time definition says, at every alignment, in every version",
           "[json-scan]") {
   // Random runs of these pieces: runs of backslashes, quotes and brackets in strings
   // land on every side of a 64-byte block boundary, and texts end inside strings and
@@ -71,5 +72,6 @@ TEST_CASE("json-scan: containers end where the byte-at-a-time definition says, a
     if (round % 3 != 0) text += "]}";
     INFO(text);
     CHECK(find_value_end(text, start) == reference_container_end(text, start));
+    for (auto container_end : container_end_versions()) CHECK(container_end(text, start) == reference_container_end(text, start));
   }
 }
