@@ -137,18 +137,26 @@ void DocumentBatch::slice(size_t from, size_t to, DocumentBatch& out) const {
 
 DocumentSplitter::DocumentSplitter(const DocumentShape& shape, Read read, std::string_view already_read,
                                    size_t batch_bytes)
-    : shape_(shape), read_(std::move(read)), batch_bytes_(std::max<size_t>(batch_bytes, 1)) {
-  win_.reserve(std::max({already_read.size(), 2 * batch_bytes_, size_t(64)}));
+    : shape_(shape),
+      read_(std::move(read)),
+      batch_bytes_(std::max<size_t>(batch_bytes, 1)),
+      read_step_(std::max<size_t>(batch_bytes_ / 4, 4096)) {
+  win_.reserve(std::max({already_read.size(), 2 * batch_bytes_ + read_step_, size_t(64)}));
   win_.assign(already_read);
   const void* nul = std::memchr(win_.data(), '\0', win_.size());
   limit_ = nul != nullptr ? static_cast<const char*>(nul) - win_.data() : win_.size();
 }
 
-bool DocumentSplitter::read_more() {
+bool DocumentSplitter::read_more(size_t at_least) {
   // Nothing after a NUL byte is JSON: the scan stops there (the whole path reports it).
   if (eof_ || limit_ < win_.size()) return false;
-  size_t free = win_.capacity() - win_.size();
-  if (free < win_.capacity() / 2 && keep_ > 0) {
+  // A quarter batch at a time: when the window is full, little has been read past the
+  // last batch handed out, and that little is what moves to the front. (Filling the
+  // window at every read moved the batch in progress: every byte of the input, once.)
+  // A caller short of a whole element asks for as much again as it scanned of it, so
+  // that an element is scanned again only as often as its length doubles.
+  size_t want = std::max(read_step_, at_least);
+  if (win_.capacity() - win_.size() < want && keep_ > 0) {
     count_lines_to(keep_);
     size_t kept = win_.size() - keep_;
     std::memmove(win_.data(), win_.data() + keep_, kept);
@@ -158,13 +166,10 @@ bool DocumentSplitter::read_more() {
     limit_ -= keep_;
     keep_ = 0;
     win_.resize(kept);
-    free = win_.capacity() - kept;
   }
-  // At least half the window is read at a time, so an element longer than the window is
-  // scanned again only as often as the window doubles.
-  if (free < win_.capacity() / 2 || free == 0) win_.reserve(win_.capacity() * 2);
+  if (win_.capacity() - win_.size() < want) win_.reserve(std::max(win_.capacity() * 2, win_.size() + want));
   size_t size = win_.size();
-  size_t got = read_(win_.data() + size, win_.capacity() - size);
+  size_t got = read_(win_.data() + size, want);
   if (got == 0) {
     eof_ = true;
     return false;
@@ -193,7 +198,7 @@ size_t DocumentSplitter::value_end(size_t start) {
     // A number or literal ends at the data's end only if the input does.
     bool bounded = first == '{' || first == '[' || first == '"';
     if (end != kNpos && (bounded || end < text.size())) return end;
-    if (!read_more()) return end;
+    if (!read_more(text.size() - start)) return end;
   }
 }
 

@@ -127,7 +127,7 @@ class DocumentSplitter {
 
  private:
   std::string_view data() const { return {win_.data(), limit_}; }
-  bool read_more();
+  bool read_more(size_t at_least = 0);
   bool skip_ws();
   size_t value_end(size_t start);
   bool read_key(std::string& key);
@@ -141,6 +141,7 @@ class DocumentSplitter {
   const DocumentShape& shape_;
   Read read_;
   size_t batch_bytes_;
+  size_t read_step_;      // bytes read at a time, at least
   PaddedBuffer win_;      // the bytes being scanned
   uint64_t base_ = 0;     // input offset of win_[0]
   size_t pos_ = 0;        // scan position in win_
