@@ -6,8 +6,8 @@
 # Environment (all optional):
 #   REPEAT=3            runs per fast command; the table keeps the fastest (slow tools run once)
 #   SLOW_PREFIX=200M    input for jq and mlr (and a trace run on the same input, to compare)
-#   OTLP=1              also time `trace stats` on an OTLP JSON-lines file and on one OTLP
-#                       document of the same size
+#   OTLP=1              also time `trace stats` on an OTLP JSON-lines file, on one OTLP
+#                       document of the same size, and on its spans as one Chrome trace
 #   NO_RESULTS=1        print the table but do not append it to bench/RESULTS.md
 #   WAIT_IDLE=600       wait up to this many seconds for the 1-minute load average to fall
 #                       below 1 before timing (shared machines); the report records the load
@@ -81,10 +81,18 @@ if [[ $OTLP == 1 ]]; then
   # The same requests as one big OTLP document (the single-document path).
   OTLP_DOC=$DATA/trace_$SIZE.otlp.json
   generate "$OTLP_DOC" "$SIZE" otlp-json
+  # The same spans as one Chrome trace (an X event each, a tid per trace), as trace
+  # convert writes it: the loader that reads its input whole.
+  CHROME_DOC=$DATA/trace_$SIZE.chrome.json
+  if [[ ! -s $CHROME_DOC ]]; then
+    say "converting $OTLP_FILE to $CHROME_DOC"
+    "$TRACE" convert --to chrome "$OTLP_FILE" > "$CHROME_DOC.tmp"
+    mv "$CHROME_DOC.tmp" "$CHROME_DOC"
+  fi
 fi
 
 # Every run reads from the page cache: warm it once, untimed. RAM must hold the files.
-cat "$FILE" "$PREFIX" ${OTLP_FILE:+"$OTLP_FILE" "$OTLP_DOC"} > /dev/null
+cat "$FILE" "$PREFIX" ${OTLP_FILE:+"$OTLP_FILE" "$OTLP_DOC" "$CHROME_DOC"} > /dev/null
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 if ((${WAIT_IDLE:-0} > 0)); then
@@ -180,6 +188,7 @@ if [[ $OTLP == 1 ]]; then
   run_case "trace" "trace stats OTLP_FILE" "$OTLP_FILE" "$REPEAT" "$TRACE" stats "$OTLP_FILE"
   run_case "trace" "trace stats -j1 OTLP_DOC" "$OTLP_DOC" "$REPEAT" "$TRACE" stats -j1 "$OTLP_DOC"
   run_case "trace" "trace stats -j2 OTLP_DOC" "$OTLP_DOC" "$REPEAT" "$TRACE" stats -j2 "$OTLP_DOC"
+  run_case "trace" "trace stats CHROME_DOC" "$CHROME_DOC" "$REPEAT" "$TRACE" stats "$CHROME_DOC"
 fi
 
 # The slow tools get the prefix only, once; trace runs on the same prefix for comparison.
@@ -212,7 +221,8 @@ report() {
   echo "PREFIX = its first $SLOW_PREFIX, \`bench/data/trace_$SLOW_PREFIX.jsonl\` ($PREFIX_BYTES bytes)."
   if [[ $OTLP == 1 ]]; then
     echo "OTLP_FILE = \`bench/data/trace_$SIZE.otlp.jsonl\` ($(bytes_of "$OTLP_FILE") bytes, one request of ~10 spans per line);"
-    echo "OTLP_DOC = \`bench/data/trace_$SIZE.otlp.json\` ($(bytes_of "$OTLP_DOC") bytes, the same requests as one OTLP document on one line)."
+    echo "OTLP_DOC = \`bench/data/trace_$SIZE.otlp.json\` ($(bytes_of "$OTLP_DOC") bytes, the same requests as one OTLP document on one line);"
+    echo "CHROME_DOC = \`bench/data/trace_$SIZE.chrome.json\` ($(bytes_of "$CHROME_DOC") bytes, OTLP_FILE's spans as one Chrome trace, by \`trace convert --to chrome\`)."
   fi
   echo
   echo "Load average (1 min) before timing: $LOAD_BEFORE, after: $LOAD_AFTER."
