@@ -86,16 +86,19 @@ __attribute__((target("avx2"))) unsigned index_quotes_avx2(const char* p, size_t
          (_mm256_movemask_epi8(controls) != 0 ? kControl : 0) | (_mm256_movemask_epi8(highs) != 0 ? kHighBit : 0);
 }
 
-// Chosen once, at start-up: the build targets baseline x86-64, which has no AVX2.
-const IndexQuotes kIndexQuotes = cpu_has_avx2() ? index_quotes_avx2 : index_quotes_sse2;
-
 }  // namespace
 
-unsigned index_quotes(const char* p, size_t size, uint64_t* quote_bits) { return kIndexQuotes(p, size, quote_bits); }
-
+// Chosen once, at first use (not at start-up: another file's start-up code may need it
+// first): the build targets baseline x86-64, which has no AVX2.
 std::span<const IndexQuotes> index_quotes_versions() {
-  static const IndexQuotes kAll[] = {index_quotes_sse2, index_quotes_avx2};
-  return std::span(kAll, kIndexQuotes == index_quotes_avx2 ? 2 : 1);
+  static const IndexQuotes kAll[] = {index_quotes_avx2, index_quotes_sse2};
+  static const std::span<const IndexQuotes> kPicked = cpu_has_avx2() ? std::span(kAll) : std::span(kAll).subspan(1);
+  return kPicked;
+}
+
+unsigned index_quotes(const char* p, size_t size, uint64_t* quote_bits) {
+  static const IndexQuotes kPicked = index_quotes_versions()[0];
+  return kPicked(p, size, quote_bits);
 }
 
 #else

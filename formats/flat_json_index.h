@@ -24,7 +24,7 @@ unsigned index_quotes(const char* p, size_t size, uint64_t* quote_bits);
 // The same, a byte at a time: the reference the vector versions are tested against.
 unsigned index_quotes_bytewise(const char* p, size_t size, uint64_t* quote_bits);
 
-// Every version this CPU can run (the one index_quotes picked among them), for tests.
+// Every version this CPU can run, the one index_quotes uses first, for tests.
 using IndexQuotes = unsigned (*)(const char* p, size_t size, uint64_t* quote_bits);
 std::span<const IndexQuotes> index_quotes_versions();
 

@@ -150,14 +150,19 @@ __attribute__((target("avx2,popcnt"))) size_t container_end_avx2(std::string_vie
   return kNpos;
 }
 
-// Chosen once, at start-up: the build targets baseline x86-64, which has no AVX2.
-const ContainerEnd kContainerEnds[] = {cpu_has_avx2() ? container_end_avx2 : container_end_sse2, container_end_sse2};
-const std::span<const ContainerEnd> kContainerEndVersions(kContainerEnds, kContainerEnds[0] == container_end_sse2 ? 1 : 2);
+// Chosen once, at first use (not at start-up: another file's start-up code may need it
+// first): the build targets baseline x86-64, which has no AVX2.
+std::span<const ContainerEnd> pick_container_ends() {
+  static const ContainerEnd kVersions[] = {container_end_avx2, container_end_sse2};
+  return cpu_has_avx2() ? std::span(kVersions) : std::span(kVersions).subspan(1);
+}
 
 #else
 
-const ContainerEnd kContainerEnds[] = {container_end_sse2};
-const std::span<const ContainerEnd> kContainerEndVersions(kContainerEnds);
+std::span<const ContainerEnd> pick_container_ends() {
+  static const ContainerEnd kVersions[] = {container_end_sse2};
+  return kVersions;
+}
 
 #endif
 
@@ -180,8 +185,10 @@ size_t container_end_bytewise(std::string_view text, size_t pos) {
   return kNpos;
 }
 
-const ContainerEnd kContainerEnds[] = {container_end_bytewise};
-const std::span<const ContainerEnd> kContainerEndVersions(kContainerEnds);
+std::span<const ContainerEnd> pick_container_ends() {
+  static const ContainerEnd kVersions[] = {container_end_bytewise};
+  return kVersions;
+}
 
 #endif
 
@@ -192,13 +199,16 @@ size_t skip_whitespace(std::string_view text, size_t pos) {
   return pos;
 }
 
-std::span<const ContainerEnd> container_end_versions() { return kContainerEndVersions; }
+std::span<const ContainerEnd> container_end_versions() {
+  static const std::span<const ContainerEnd> kPicked = pick_container_ends();
+  return kPicked;
+}
 
 size_t find_value_end(std::string_view text, size_t pos) {
   if (pos >= text.size()) return kNpos;
   char first = text[pos];
   if (first == '"') return string_end(text, pos);
-  if (first == '{' || first == '[') return kContainerEndVersions[0](text, pos);
+  if (first == '{' || first == '[') return container_end_versions()[0](text, pos);
   // A scalar ends at a structural character or whitespace.
   size_t i = pos;
   while (i < text.size() && !is_whitespace(text[i]) && text[i] != ',' && text[i] != '}' && text[i] != ']') ++i;
