@@ -10,7 +10,9 @@
 #include "formats/json_scan.h"
 #include "formats/json_util.h"
 #include "formats/otlp_common.h"
+#include "formats/otlp_plain.h"
 #include "formats/otlp_traces.h"
+#include "formats/plain_json.h"
 #include "formats/record_locator.h"
 #include "src/errors.h"
 #include "src/severity.h"
@@ -132,11 +134,17 @@ class OtlpLogsLoader final : public Loader {
     });
   }
 
-  // Under --lenient a log record whose JSON is intact but whose content is bad is
-  // skipped alone, and the records after it are read.
+  // A record in plain JSON (formats/plain_json.h) is read without simdjson and its value
+  // left unread, for the array walk to step over; any other goes to read_log. Under
+  // --lenient a log record whose JSON is intact but whose content is bad is skipped
+  // alone, and the records after it are read.
   bool read_log_or_skip(const OtlpReader& reader, od::value value) {
-    if (skips_ == nullptr) return read_log(reader, value);
+    const char* start = value.raw_json_token().data();
     size_t scratch_mark = scratch_.mark();
+    if (read_plain_log(reader.text().substr(static_cast<size_t>(start - reader.text().data()))))
+      return push_log(start, scratch_mark);
+    scratch_.rewind(scratch_mark);
+    if (skips_ == nullptr) return read_log(reader, value);
     try {
       return read_log(reader, value);
     } catch (const ElementError& e) {
@@ -146,48 +154,98 @@ class OtlpLogsLoader final : public Loader {
     }
   }
 
+  // Forgets the last record's.
+  void clear_log() {
+    log_ = LogRecord{};
+    fields_.clear();
+    time_ = observed_ = 0;
+    severity_number_ = 0;
+  }
+
   // Returns false when the sink asked to stop.
   bool read_log(const OtlpReader& reader, od::value value) {
     const char* start = value.raw_json_token().data();
     size_t scratch_mark = scratch_.mark();
-    log_ = LogRecord{};
-    fields_.clear();
-    int64_t time = 0, observed = 0;
-    int severity_number = 0;
-
+    clear_log();
     SeenKeys seen;
     reader.for_each_field(value, "LogRecord", [&](std::string_view key, od::value v) {
       LogField field = log_field(key);
       if (field == LogField::kOther || !seen.first(static_cast<int>(field))) return;
       switch (field) {
-        case LogField::kTime: time = reader.read_int64(v, key); break;
-        case LogField::kObservedTime: observed = reader.read_int64(v, key); break;
+        case LogField::kTime: time_ = reader.read_int64(v, key); break;
+        case LogField::kObservedTime: observed_ = reader.read_int64(v, key); break;
         case LogField::kSeverityNumber:
-          severity_number = reader.read_enum(v, key, "SEVERITY_NUMBER_", kSeverityNames, kSeverityCount, 0);
+          severity_number_ = reader.read_enum(v, key, "SEVERITY_NUMBER_", kSeverityNames, kSeverityCount, 0);
           break;
         case LogField::kSeverityText: log_.level_text = reader.read_string(v, key); break;
         case LogField::kBody: log_.message = message_of(reader.read_any_value(v)); break;
         case LogField::kAttributes: reader.read_attributes(v, key, fields_); break;
-        case LogField::kTraceId: {
-          std::string_view id = reader.read_id(v, key, trace_id_);
-          log_.trace_id = is_null_id(id) ? std::string_view() : id;
-          break;
-        }
-        case LogField::kSpanId: {
-          std::string_view id = reader.read_id(v, key, span_id_);
-          log_.span_id = is_null_id(id) ? std::string_view() : id;
-          break;
-        }
+        case LogField::kTraceId: log_.trace_id = non_null_id(reader.read_id(v, key, trace_id_)); break;
+        case LogField::kSpanId: log_.span_id = non_null_id(reader.read_id(v, key, span_id_)); break;
         case LogField::kEventName:
           fields_.push_back({"event.name", Value::of_string(reader.read_string(v, key))});
           break;
         case LogField::kOther: break;
       }
     });
+    return push_log(start, scratch_mark);
+  }
 
+  // read_log's reading without simdjson, for the record at the start of `text` when it
+  // is plain JSON and needs nothing only OtlpReader does (formats/otlp_plain.h).
+  bool read_plain_log(std::string_view text) {
+    clear_log();
+    // Most records are well under 1 KiB: quotes looked for further ahead would be wasted.
+    PlainJsonCursor in(text, PlainJsonCursor::ValueAtStart{1024});
+    if (!in.begin_object()) return false;
+    SeenKeys seen;
+    std::string_view key;
+    while (in.next_field(key)) {
+      LogField field = log_field(key);
+      if (field != LogField::kOther && !seen.first(static_cast<int>(field))) field = LogField::kOther;
+      bool ok = true;
+      std::string_view text_value;
+      Value body;
+      switch (field) {
+        case LogField::kTime: ok = read_plain_int64(in, time_); break;
+        case LogField::kObservedTime: ok = read_plain_int64(in, observed_); break;
+        case LogField::kSeverityNumber:
+          ok = read_plain_enum(in, "SEVERITY_NUMBER_", kSeverityNames, kSeverityCount, 0, severity_number_);
+          break;
+        case LogField::kSeverityText: ok = in.read_string(log_.level_text); break;
+        case LogField::kBody:
+          ok = read_plain_any_value(in, body);
+          if (ok) log_.message = message_of(body);
+          break;
+        case LogField::kAttributes: ok = read_plain_attributes(in, fields_); break;
+        case LogField::kTraceId:
+          ok = read_plain_id(in, trace_id_, text_value);
+          log_.trace_id = non_null_id(text_value);
+          break;
+        case LogField::kSpanId:
+          ok = read_plain_id(in, span_id_, text_value);
+          log_.span_id = non_null_id(text_value);
+          break;
+        case LogField::kEventName:
+          ok = in.read_string(text_value);
+          if (ok) fields_.push_back({"event.name", Value::of_string(text_value)});
+          break;
+        case LogField::kOther: ok = in.skip(); break;
+      }
+      if (!ok) return false;
+    }
+    size_t end = 0;
+    return !in.failed() && in.finish_value(end);
+  }
+
+  static std::string_view non_null_id(std::string_view id) { return is_null_id(id) ? std::string_view() : id; }
+
+  // Completes the record read (by either reader) and hands it to the sink, then gives
+  // back the scratch strings taken since `scratch_mark`; false when the sink asked to stop.
+  bool push_log(const char* start, size_t scratch_mark) {
     // timeUnixNano 0 means the producer did not know; the collector's time is next best.
-    log_.time_ns = time != 0 ? time : observed;
-    log_.severity = severity_number > 0 ? static_cast<uint8_t>(severity_number) : severity_from_text(log_.level_text);
+    log_.time_ns = time_ != 0 ? time_ : observed_;
+    log_.severity = severity_number_ > 0 ? static_cast<uint8_t>(severity_number_) : severity_from_text(log_.level_text);
     log_.logger = scope_name_;
     log_.service = service_;
     log_.fields = fields_;
@@ -249,6 +307,8 @@ class OtlpLogsLoader final : public Loader {
 
   LogRecord log_;
   std::vector<Attr> fields_;
+  int64_t time_ = 0, observed_ = 0;
+  int severity_number_ = 0;
   std::string trace_id_, span_id_;
 };
 

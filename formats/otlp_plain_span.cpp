@@ -1,18 +1,17 @@
-// read_plain_span: an OTLP span read from plain JSON. Every rule here mirrors one of
-// read_span's (otlp_traces.cpp) and OtlpReader's (otlp_common.cpp); where those would
-// throw, render or convert something unusual, this declines, and read_span reads the span.
+// The OTLP pieces and spans read from plain JSON (otlp_plain.h). Every rule here mirrors
+// one of read_span's (otlp_traces.cpp) and OtlpReader's (otlp_common.cpp); where those
+// would throw, render or convert something unusual, this declines, and they read it.
 #include <cmath>
 
 #include "formats/json_util.h"
 #include "formats/otlp_common.h"
+#include "formats/otlp_plain.h"
 #include "formats/otlp_span_parts.h"
 #include "formats/plain_json.h"
 
 namespace trace::formats {
 
-namespace {
-
-bool read_int64(PlainJsonCursor& in, int64_t& out) {
+bool read_plain_int64(PlainJsonCursor& in, int64_t& out) {
   std::string_view text;
   if (in.read_string(text)) return parse_decimal_int(text, out);
   Value number;
@@ -24,9 +23,7 @@ bool read_int64(PlainJsonCursor& in, int64_t& out) {
   return double_to_int64(number.number, out);
 }
 
-// An enum by name (with or without its prefix) or by number; numbers outside the table
-// are `unknown`, as proto3 keeps them.
-bool read_enum(PlainJsonCursor& in, std::string_view prefix, const std::string_view* names, int count, int unknown,
+bool read_plain_enum(PlainJsonCursor& in, std::string_view prefix, const std::string_view* names, int count, int unknown,
                int& out) {
   std::string_view name;
   if (in.read_string(name)) {
@@ -45,14 +42,13 @@ bool read_enum(PlainJsonCursor& in, std::string_view prefix, const std::string_v
   return true;
 }
 
-bool read_id(PlainJsonCursor& in, std::string& buffer, std::string_view& out) {
+bool read_plain_id(PlainJsonCursor& in, std::string& buffer, std::string_view& out) {
   if (!in.read_string(out)) return false;
   out = canonical_id(out, buffer);
   return true;
 }
 
-// An AnyValue; arrays and kvlists (rendered as JSON by OtlpReader) are declined.
-bool read_any_value(PlainJsonCursor& in, Value& out) {
+bool read_plain_any_value(PlainJsonCursor& in, Value& out) {
   if (!in.begin_object()) return false;
   bool written = false;  // the first known key wins
   std::string_view key;
@@ -68,7 +64,7 @@ bool read_any_value(PlainJsonCursor& in, Value& out) {
       out = Value::of_string(text);
     } else if (key == "intValue") {
       int64_t number = 0;
-      if (!read_int64(in, number)) return false;
+      if (!read_plain_int64(in, number)) return false;
       out = Value::of_int(number);
     } else if (key == "doubleValue") {
       Value number;
@@ -88,8 +84,7 @@ bool read_any_value(PlainJsonCursor& in, Value& out) {
   return !in.failed();
 }
 
-// A KeyValue[] appended to `out`.
-bool read_attributes(PlainJsonCursor& in, std::vector<Attr>& out) {
+bool read_plain_attributes(PlainJsonCursor& in, std::vector<Attr>& out) {
   if (!in.begin_array()) return false;
   while (in.next_element()) {
     if (!in.begin_object()) return false;
@@ -99,7 +94,7 @@ bool read_attributes(PlainJsonCursor& in, std::vector<Attr>& out) {
     while (in.next_field(key)) {
       bool ok = true;
       if (key == "key" && seen.first(0)) ok = in.read_string(attr.key);
-      else if (key == "value" && seen.first(1)) ok = read_any_value(in, attr.value);
+      else if (key == "value" && seen.first(1)) ok = read_plain_any_value(in, attr.value);
       else ok = in.skip();
       if (!ok) return false;
     }
@@ -107,6 +102,8 @@ bool read_attributes(PlainJsonCursor& in, std::vector<Attr>& out) {
   }
   return !in.failed();
 }
+
+namespace {
 
 bool read_events(PlainJsonCursor& in, OtlpSpanParts& parts) {
   if (!in.begin_array()) return false;
@@ -118,9 +115,9 @@ bool read_events(PlainJsonCursor& in, OtlpSpanParts& parts) {
     std::string_view key;
     while (in.next_field(key)) {
       bool ok = true;
-      if (key == "timeUnixNano" && seen.first(0)) ok = read_int64(in, event.time_ns);
+      if (key == "timeUnixNano" && seen.first(0)) ok = read_plain_int64(in, event.time_ns);
       else if (key == "name" && seen.first(1)) ok = in.read_string(event.name);
-      else if (key == "attributes" && seen.first(2)) ok = read_attributes(in, parts.event_attrs);
+      else if (key == "attributes" && seen.first(2)) ok = read_plain_attributes(in, parts.event_attrs);
       else ok = in.skip();
       if (!ok) return false;
     }
@@ -140,7 +137,7 @@ bool read_status(PlainJsonCursor& in, Span& span) {
     bool ok = true;
     if (key == "code" && seen.first(0)) {
       int code = 0;
-      ok = read_enum(in, "STATUS_CODE_", kStatusCodeNames, 3, 0, code);
+      ok = read_plain_enum(in, "STATUS_CODE_", kStatusCodeNames, 3, 0, code);
       span.status = static_cast<Status>(code);
     } else if (key == "message" && seen.first(1)) {
       ok = in.read_string(span.status_message);
@@ -155,24 +152,24 @@ bool read_status(PlainJsonCursor& in, Span& span) {
 bool read_field(PlainJsonCursor& in, SpanField field, OtlpSpanParts& parts) {
   Span& span = parts.span;
   switch (field) {
-    case SpanField::kTraceId: return read_id(in, parts.trace_id, span.trace_id);
-    case SpanField::kSpanId: return read_id(in, parts.span_id, span.span_id);
+    case SpanField::kTraceId: return read_plain_id(in, parts.trace_id, span.trace_id);
+    case SpanField::kSpanId: return read_plain_id(in, parts.span_id, span.span_id);
     case SpanField::kParentSpanId: {
       std::string_view parent;
-      if (!read_id(in, parts.parent_id, parent)) return false;
+      if (!read_plain_id(in, parts.parent_id, parent)) return false;
       span.parent_id = is_null_id(parent) ? std::string_view() : parent;
       return true;
     }
     case SpanField::kName: return in.read_string(span.name);
     case SpanField::kKind: {
       int kind = 0;
-      if (!read_enum(in, "SPAN_KIND_", kSpanKindNames, 6, 0, kind)) return false;
+      if (!read_plain_enum(in, "SPAN_KIND_", kSpanKindNames, 6, 0, kind)) return false;
       span.kind = static_cast<SpanKind>(kind);
       return true;
     }
-    case SpanField::kStart: return read_int64(in, parts.start) && parts.start >= 0;
-    case SpanField::kEnd: return read_int64(in, parts.end) && parts.end >= 0;
-    case SpanField::kAttributes: return read_attributes(in, parts.attrs);
+    case SpanField::kStart: return read_plain_int64(in, parts.start) && parts.start >= 0;
+    case SpanField::kEnd: return read_plain_int64(in, parts.end) && parts.end >= 0;
+    case SpanField::kAttributes: return read_plain_attributes(in, parts.attrs);
     case SpanField::kEvents: return read_events(in, parts);
     case SpanField::kStatus: return read_status(in, span);
     case SpanField::kOther: return in.skip();
