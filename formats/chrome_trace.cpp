@@ -70,17 +70,11 @@ struct EventHead {
   uint64_t dur_at = 0;
 };
 
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // A number of microseconds as ns; false when the value is not a number.
 bool read_micros(od::value value, int64_t& ns) {
   od::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::number) return false;
-  if (micros_text_to_ns(trim_right(value.raw_json_token()), ns)) return true;
+  if (micros_text_to_ns(trim_json_space(value.raw_json_token()), ns)) return true;
   double d = 0;
   // Same range as micros_text_to_ns: ±4e15 µs.
   if (get_double_exact(value, d) != simdjson::SUCCESS || !std::isfinite(d) || std::fabs(d) > 4e15) return false;
@@ -94,7 +88,7 @@ bool read_id(od::value value, std::string_view& out) {
   if (value.type().get(type) != simdjson::SUCCESS) return false;
   if (type == od::json_type::string) return value.get_string().get(out) == simdjson::SUCCESS;
   if (type != od::json_type::number) return false;
-  out = trim_right(value.raw_json_token());
+  out = trim_json_space(value.raw_json_token());
   return true;
 }
 
@@ -549,9 +543,9 @@ class ChromeTraceLoader : public Loader {
       od::object object;
       if (value.get_object().get(object) != simdjson::SUCCESS || object.raw_json().get(text) != simdjson::SUCCESS)
         return {};
-      return trim_right(text);
+      return trim_json_space(text);
     }
-    return trim_right(value.raw_json_token());
+    return trim_json_space(value.raw_json_token());
   }
 
   // A log record written as an instant event by trace convert (chrome_record_args.h).

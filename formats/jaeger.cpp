@@ -22,12 +22,6 @@ namespace {
 // Beyond this many µs a time does not fit int64 ns.
 constexpr int64_t kMaxMicros = std::numeric_limits<int64_t>::max() / kNsPerUs;
 
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // Consumes the value when it is null.
 bool is_null(od::value& value) {
   bool null = false;
@@ -277,7 +271,7 @@ class JaegerLoader final : public Loader {
   // startTime and duration: µs as a JSON number (a decimal string is accepted too).
   int64_t read_micros(od::value value, std::string_view field) {
     int64_t micros = 0;
-    std::string_view token = trim_right(value.raw_json_token());
+    std::string_view token = trim_json_space(value.raw_json_token());
     if (!read_int64_lenient(value, micros) || micros > kMaxMicros || micros < -kMaxMicros) {
       throw DocumentError(offset_of(token.data()),
                           fmt::format("expected {} as a number of microseconds, found {}", field,
@@ -496,7 +490,7 @@ class JaegerLoader final : public Loader {
   RawValue read_raw(const OtlpReader& reader, od::value v) {
     RawValue raw;
     raw.present = true;
-    raw.token = trim_right(v.raw_json_token());
+    raw.token = trim_json_space(v.raw_json_token());
     raw.offset = offset_of(raw.token.data());
     if (auto error = v.type().get(raw.json)) reader.fail("expected a value", error);
     switch (raw.json) {
@@ -510,14 +504,14 @@ class JaegerLoader final : public Loader {
         od::object object;
         if (auto error = v.get_object().get(object)) reader.fail_value(v, "expected value as an object", error);
         if (auto error = object.raw_json().get(raw.token)) reader.fail("expected value as an object", error);
-        raw.token = trim_right(raw.token);
+        raw.token = trim_json_space(raw.token);
         break;
       }
       case od::json_type::array: {
         od::array array;
         if (auto error = v.get_array().get(array)) reader.fail_value(v, "expected value as an array", error);
         if (auto error = array.raw_json().get(raw.token)) reader.fail("expected value as an array", error);
-        raw.token = trim_right(raw.token);
+        raw.token = trim_json_space(raw.token);
         break;
       }
       case od::json_type::number:

@@ -88,11 +88,15 @@ bool parse_decimal_int(std::string_view s, int64_t& out) {
   return dec == std::errc() && dend == s.data() + s.size() && double_to_int64(d, out);
 }
 
+std::string_view trim_json_space(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
 bool string_in_place(od::value& value, std::string_view& out) {
-  std::string_view token = value.raw_json_token();
   // The token runs to the next structural character: the string, then any whitespace.
-  while (token.size() > 1 && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t'))
-    token.remove_suffix(1);
+  std::string_view token = trim_json_space(value.raw_json_token());
   if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
   std::string_view inside = token.substr(1, token.size() - 2);
   if (std::memchr(inside.data(), '\\', inside.size()) != nullptr) return false;
@@ -126,9 +130,7 @@ bool read_int64_lenient(od::value value, int64_t& out) {
 }
 
 simdjson::error_code get_double_exact(od::value& value, double& out) {
-  std::string_view token = value.raw_json_token();
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r'))
-    token.remove_suffix(1);
+  std::string_view token = trim_json_space(value.raw_json_token());
   if (auto error = value.get_double().get(out)) return error;
   if (token.size() >= 20) {
     double exact = 0;
@@ -203,9 +205,7 @@ simdjson::error_code read_json_value(od::value value, Value& out) {
         if (auto error = value.get_array().get(array)) return error;
         if (auto error = array.raw_json().get(raw)) return error;
       }
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t'))
-        raw.remove_suffix(1);
-      out = Value::of_raw_json(raw);
+      out = Value::of_raw_json(trim_json_space(raw));
       return simdjson::SUCCESS;
     }
   }

@@ -46,6 +46,9 @@ uint64_t current_offset(od::document& doc, std::string_view text);
 // 0 through get_number()), so those are read from their text with from_chars.
 simdjson::error_code get_double_exact(od::value& value, double& out);
 
+// `text` without trailing JSON whitespace (simdjson's raw tokens keep it).
+std::string_view trim_json_space(std::string_view text);
+
 // A string value written without escapes, as a view of the input between its quotes:
 // no copy into the parser's string buffer, and the view lives as long as the input. False
 // for any other value and for a string with a backslash (get_string() unescapes those);
@@ -68,7 +71,8 @@ bool read_int64_lenient(od::value value, int64_t& out);
 bool read_double_lenient(od::value value, double& out);
 
 // Reads any JSON value as a record attribute Value: strings in place when they have no
-// escapes, else unescaped in the parser's buffer, integers that fit int64 as ints and other numbers as doubles, objects and
+// escapes, else unescaped in the parser's buffer; integers that fit int64 as ints and
+// other numbers as doubles; objects and
 // arrays as their JSON text (a view into the input).
 simdjson::error_code read_json_value(od::value value, Value& out);
 

@@ -214,12 +214,6 @@ constexpr std::string_view kSpanNameKeys[] = {"span", "stage", "operation", "op"
 
 constexpr std::string_view kErrorKeys[] = {"error", "err"};
 
-std::string_view trim_right(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
-    text.remove_suffix(1);
-  return text;
-}
-
 bool looks_numeric(std::string_view text) {
   if (text.empty()) return false;
   for (char c : text)
@@ -290,7 +284,7 @@ class JsonlLogsLoader final : public Loader {
     }
     log_.fields = fields_;
     log_.src = where;
-    log_.src.text = trim_right(text);
+    log_.src.text = trim_json_space(text);
     if (sink.on_log(log_) == Flow::kStop) return Flow::kStop;
     if (!has_duration_) return Flow::kContinue;
     return sink.on_span(make_span());
@@ -402,7 +396,7 @@ class JsonlLogsLoader final : public Loader {
   }
 
   // A number's text as written ("30", "1736937000.123"), without trailing whitespace.
-  static std::string_view token_of(od::value& value) { return trim_right(value.raw_json_token()); }
+  static std::string_view token_of(od::value& value) { return trim_json_space(value.raw_json_token()); }
 
   void read_number(od::value& value, Value& out) {
     // One pass with get_number(): classifying first (get_number_type) and then parsing
@@ -453,7 +447,7 @@ class JsonlLogsLoader final : public Loader {
         std::string_view raw;
         check(value.get_object().get(object), "expected an object");
         check(object.raw_json().get(raw), "expected an object");
-        out = Value::of_raw_json(trim_right(raw));
+        out = Value::of_raw_json(trim_json_space(raw));
         return;
       }
       case od::json_type::array: {
@@ -461,7 +455,7 @@ class JsonlLogsLoader final : public Loader {
         std::string_view raw;
         check(value.get_array().get(array), "expected an array");
         check(array.raw_json().get(raw), "expected an array");
-        out = Value::of_raw_json(trim_right(raw));
+        out = Value::of_raw_json(trim_json_space(raw));
         return;
       }
     }

@@ -15,20 +15,9 @@
 
 namespace trace::formats {
 
-namespace {
-
-bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && is_json_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 // Containers are named by kind: printing a whole object would bury the message.
 std::string describe_json(std::string_view token) {
-  token = trim_right(token);
+  token = trim_json_space(token);
   if (token.empty()) return "nothing";
   if (token[0] == '{') return "an object";
   if (token[0] == '[') return "an array";
@@ -130,7 +119,7 @@ std::string_view service_name(Attrs resource_attrs) {
 uint64_t OtlpReader::location_offset() const {
   // At the end of a cut-off text simdjson has no position left to give; the end of the
   // text is where the reader should look.
-  uint64_t end = trim_right(text_).size();
+  uint64_t end = trim_json_space(text_).size();
   const char* location = nullptr;
   if (doc_.current_location().get(location) != simdjson::SUCCESS || location == nullptr) return end;
   if (location < text_.data() || location > text_.data() + text_.size()) return end;
@@ -139,7 +128,7 @@ uint64_t OtlpReader::location_offset() const {
 
 void OtlpReader::fail(std::string_view expected, simdjson::error_code error) const {
   if (error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
-    throw DocumentError(trim_right(text_).size(), fmt::format("{}, found the end of the text", expected));
+    throw DocumentError(trim_json_space(text_).size(), fmt::format("{}, found the end of the text", expected));
   }
   uint64_t offset = location_offset();
   if (error == simdjson::SUCCESS) throw DocumentError(offset, std::string(expected));
@@ -288,7 +277,7 @@ void OtlpReader::append_any_value_json(od::value value, std::string& out) const 
     if (written) return;  // valid OTLP sets one; a second is ignored, not concatenated
     if (key == "stringValue" || key == "bytesValue") {
       read_string(v, key);  // checks the type
-      out += trim_right(v.raw_json_token());
+      out += trim_json_space(v.raw_json_token());
     } else if (key == "intValue") {
       fmt::format_to(std::back_inserter(out), "{}", read_int64(v, key));
     } else if (key == "doubleValue") {
@@ -298,7 +287,7 @@ void OtlpReader::append_any_value_json(od::value value, std::string& out) const 
       if (std::isfinite(d)) {
         fmt::format_to(std::back_inserter(out), "{}", d);
       } else {
-        out += trim_right(v.raw_json_token());
+        out += trim_json_space(v.raw_json_token());
       }
     } else if (key == "boolValue") {
       bool b = false;
@@ -353,7 +342,7 @@ void OtlpReader::append_kvlist_json(od::value value, std::string& out) const {
       for_each_field(element, "KeyValue", [&](std::string_view k, od::value kv) {
         if (k == "key" && !has_key) {
           read_string(kv, "key");
-          key_token = trim_right(kv.raw_json_token());
+          key_token = trim_json_space(kv.raw_json_token());
           has_key = true;
         } else if (k == "value" && !has_value) {
           append_any_value_json(kv, out);

@@ -24,12 +24,6 @@ bool looks_numeric(std::string_view text) {
 
 }  // namespace
 
-std::string_view trim_json_space(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 od::object SeedReader::start(od::parser& parser, od::document& doc, std::string_view text, std::string_view what) {
   if (auto error = parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc))
     throw iterate_error(text, fmt::format("expected {}", what), error);

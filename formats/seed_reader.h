@@ -83,9 +83,6 @@ class SeedReader {
   std::string_view text_;
 };
 
-// `text` without trailing JSON whitespace (simdjson's raw tokens keep it).
-std::string_view trim_json_space(std::string_view text);
-
 // Line numbers of offsets inside one document, counted forward incrementally: records
 // are met in text order, so the whole document is scanned once.
 class LineCounter {

@@ -42,6 +42,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/json_util.h"
 #include "formats/seed_reader.h"
 #include "src/errors.h"
 #include "src/severity.h"

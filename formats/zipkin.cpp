@@ -22,12 +22,6 @@ constexpr int64_t kMaxMicros = std::numeric_limits<int64_t>::max() / kNsPerUs;
 
 constexpr std::string_view kV1Message = "Zipkin v1 JSON is not supported (expected Zipkin v2)";
 
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -76,7 +70,7 @@ class ArrayElements {
  private:
   // A message about what is at pos_ (or the end of the text there).
   DocumentError found(std::string expected) const {
-    if (pos_ >= text_.size()) return DocumentError(trim_right(text_).size(), expected + ", found the end of the text");
+    if (pos_ >= text_.size()) return DocumentError(trim_json_space(text_).size(), expected + ", found the end of the text");
     size_t end = find_value_end(text_, pos_);
     std::string_view token = end == std::string_view::npos || end == pos_ ? text_.substr(pos_, 1)
                                                                           : text_.substr(pos_, end - pos_);
@@ -147,7 +141,7 @@ class ZipkinLoader final : public Loader {
 
   int64_t read_micros(od::value value, std::string_view field) const {
     int64_t micros = 0;
-    std::string_view token = trim_right(value.raw_json_token());
+    std::string_view token = trim_json_space(value.raw_json_token());
     if (!read_int64_lenient(value, micros) || micros > kMaxMicros || micros < 0) {
       throw DocumentError(offset_of(token.data()),
                           fmt::format("expected {} as a number of microseconds, found {}", field,
@@ -225,7 +219,7 @@ class ZipkinLoader final : public Loader {
   }
 
   SpanKind read_kind(const OtlpReader& reader, od::value value) const {
-    std::string_view token = trim_right(value.raw_json_token());
+    std::string_view token = trim_json_space(value.raw_json_token());
     std::string_view kind = reader.read_string(value, "kind");
     if (equals_ignoring_case(kind, "CLIENT")) return SpanKind::kClient;
     if (equals_ignoring_case(kind, "SERVER")) return SpanKind::kServer;
@@ -293,7 +287,7 @@ class ZipkinLoader final : public Loader {
   Value read_tag_value(const OtlpReader& reader, od::value value) const {
     od::json_type type;
     if (auto error = value.type().get(type)) reader.fail("expected a tag value", error);
-    std::string_view token = trim_right(value.raw_json_token());
+    std::string_view token = trim_json_space(value.raw_json_token());
     switch (type) {
       case od::json_type::string:
         return Value::of_string(reader.read_string(value, "a tag value"));
@@ -318,14 +312,14 @@ class ZipkinLoader final : public Loader {
         std::string_view raw;
         if (auto error = value.get_object().get(object)) reader.fail_value(value, "expected a tag value", error);
         if (auto error = object.raw_json().get(raw)) reader.fail("expected a tag value", error);
-        return Value::of_raw_json(trim_right(raw));
+        return Value::of_raw_json(trim_json_space(raw));
       }
       case od::json_type::array: {
         od::array array;
         std::string_view raw;
         if (auto error = value.get_array().get(array)) reader.fail_value(value, "expected a tag value", error);
         if (auto error = array.raw_json().get(raw)) reader.fail("expected a tag value", error);
-        return Value::of_raw_json(trim_right(raw));
+        return Value::of_raw_json(trim_json_space(raw));
       }
     }
     return Value{};
