@@ -129,6 +129,11 @@ class OtlpReader {
                 const std::string_view* names, int count, int unknown) const;
 
   std::string_view text() const { return text_; }
+  // The text from where `value` starts to its end, for a reader of its own (the plain-JSON
+  // fast paths); `value` is not consumed.
+  std::string_view text_from(od::value& value) const {
+    return text_.substr(static_cast<size_t>(value.raw_json_token().data() - text_.data()));
+  }
 
  private:
   class NestingGuard;

@@ -141,8 +141,7 @@ class OtlpLogsLoader final : public Loader {
   bool read_log_or_skip(const OtlpReader& reader, od::value value) {
     const char* start = value.raw_json_token().data();
     size_t scratch_mark = scratch_.mark();
-    if (read_plain_log(reader.text().substr(static_cast<size_t>(start - reader.text().data()))))
-      return push_log(start, scratch_mark);
+    if (read_plain_log(reader.text_from(value))) return push_log(start, scratch_mark);
     scratch_.rewind(scratch_mark);
     if (skips_ == nullptr) return read_log(reader, value);
     try {
@@ -195,8 +194,7 @@ class OtlpLogsLoader final : public Loader {
   // is plain JSON and needs nothing only OtlpReader does (formats/otlp_plain.h).
   bool read_plain_log(std::string_view text) {
     clear_log();
-    // Most records are well under 1 KiB: quotes looked for further ahead would be wasted.
-    PlainJsonCursor in(text, PlainJsonCursor::ValueAtStart{1024});
+    PlainJsonCursor in(text, PlainJsonCursor::ValueAtStart{});
     if (!in.begin_object()) return false;
     SeenKeys seen;
     std::string_view key;
@@ -234,8 +232,7 @@ class OtlpLogsLoader final : public Loader {
       }
       if (!ok) return false;
     }
-    size_t end = 0;
-    return !in.failed() && in.finish_value(end);
+    return in.finish_value();
   }
 
   static std::string_view non_null_id(std::string_view id) { return is_null_id(id) ? std::string_view() : id; }

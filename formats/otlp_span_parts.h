@@ -71,9 +71,10 @@ struct OtlpSpanParts {
 };
 
 // Reads the span object at the start of `text` (what follows it is not read) into
-// `parts` (cleared first) as read_span would, when it is plain JSON (formats/plain_json.h) and needs nothing read_span alone does: no
-// arrayValue or kvlistValue to render, no enum or double written as a string, no
-// negative time, no value of the wrong type. False otherwise: then read it with read_span.
+// `parts` (cleared first) as read_span would, when it is plain JSON (formats/plain_json.h)
+// and needs nothing read_span alone does: no arrayValue or kvlistValue to render, no enum
+// or double written as a string, no negative time, no value of the wrong type. False
+// otherwise: then read it with read_span.
 bool read_plain_span(std::string_view text, OtlpSpanParts& parts);
 
 }  // namespace trace::formats

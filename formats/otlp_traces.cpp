@@ -163,9 +163,7 @@ class OtlpTracesLoader final : public Loader {
   // --lenient a span whose JSON is intact but whose content is bad is skipped alone,
   // and the spans after it are read: simdjson steps over the rest of it.
   bool read_span_or_skip(const OtlpReader& reader, od::value value) {
-    std::string_view text = reader.text();
-    size_t begin = static_cast<size_t>(value.raw_json_token().data() - text.data());
-    if (read_plain_span(text.substr(begin), parts_)) return push_span(scratch_.mark());
+    if (read_plain_span(reader.text_from(value), parts_)) return push_span(scratch_.mark());
     if (skips_ == nullptr) return read_span(reader, value);
     size_t scratch_mark = scratch_.mark();
     try {

@@ -115,9 +115,9 @@ bool PlainJsonCursor::finish() {
   return true;
 }
 
-bool PlainJsonCursor::finish_value(size_t& end) {
+bool PlainJsonCursor::finish_value() {
   if (failed_ || depth_ != 0) return fail();
-  end = pos_;
+  const size_t end = pos_;
   if (checked_early_ || quotes_.rare() == 0) return true;
   // The windows indexed may reach past the value: its own rare bytes decide, indexed
   // again (the walk is over, so the quote words are free).

@@ -46,17 +46,17 @@ class PlainJsonCursor {
   // The value is the whole of `text` (check with finish()).
   explicit PlainJsonCursor(std::string_view text) : PlainJsonCursor(text, flat_json::QuoteCursor::kWindowBlocks * 64) {}
   // The value starts `text`, and what follows it is none of its business (check with
-  // finish_value()): quotes are looked for `window_bytes` at a time, not to the end.
+  // finish_value()): quotes are looked for `window_bytes` at a time, not to the end. A
+  // record (an OTLP span or log record) is mostly well under 1 KiB: quotes looked for
+  // further ahead would be wasted.
   struct ValueAtStart {
-    size_t window_bytes;
+    size_t window_bytes = 1024;
   };
   PlainJsonCursor(std::string_view text, ValueAtStart at_start) : PlainJsonCursor(text, at_start.window_bytes) {}
   PlainJsonCursor(const PlainJsonCursor&) = delete;  // its quote cursor points into it
   PlainJsonCursor& operator=(const PlainJsonCursor&) = delete;
 
   bool failed() const { return failed_; }
-  // The first byte of the value at the cursor ('{', '[', '"', '-', a digit, 't', 'f', 'n').
-  char peek() const { return failed_ ? '\0' : p_[pos_]; }
 
   // Enters the object at the cursor; then next_field() until it returns false.
   bool begin_object() { return enter('{'); }
@@ -102,9 +102,8 @@ class PlainJsonCursor {
 
   // After the walk: true when the whole text was one value and it was plain.
   bool finish();
-  // After the walk of a ValueAtStart cursor: true when the value was plain; `end` is
-  // where it ended.
-  bool finish_value(size_t& end);
+  // After the walk of a ValueAtStart cursor: true when the value was plain.
+  bool finish_value();
 
  private:
   PlainJsonCursor(std::string_view text, size_t window_bytes);
