@@ -25,14 +25,13 @@ inline constexpr std::string_view kSketchPercentileMethod =
     "approximate; log-bucket sketch (DDSketch), within 1% relative error of the exact value at rank "
     "floor((n - 1) * p)";
 
-// q(p) of `values`, which must be non-empty. Reorders `values` (partial selection, no
+// q(p) of `values`, which must be non-empty. May reorder `values` (a selection, no
 // full sort). p is clamped to [0, 1].
 int64_t percentile(std::span<int64_t> values, double p);
 
-// q(ps[i]) into out[i] for each i, in one progressive pass of selections: each
-// selection works only on the part of `values` above the previous one, so asking for
-// p50, p90, p95 and p99 costs little more than asking for one. ps may be in any order;
-// `values` must be non-empty and out.size() == ps.size(). Reorders `values`.
+// q(ps[i]) into out[i] for each i, the ranks of all of them selected together, so asking
+// for p50, p90, p95 and p99 costs little more than asking for one. ps may be in any
+// order; `values` must be non-empty and out.size() == ps.size(). May reorder `values`.
 void percentiles(std::span<int64_t> values, std::span<const double> ps, std::span<int64_t> out);
 
 }  // namespace trace

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <random>
 #include <vector>
@@ -120,5 +121,51 @@ TEST_CASE("percentiles: several at once agree with a full sort on random data",
       INFO("n=" << n << " p=" << ps[i]);
       CHECK(out[i] == reference(v, ps[i]));
     }
+  }
+}
+
+TEST_CASE("percentiles: hundreds of thousands of values agree with a full sort, whatever their spread",
+          "[percentiles]") {
+  // From 2^16 values on, a histogram narrows each rank to a few buckets before selecting:
+  // these spreads take each of its ways (one round, rounds within rounds, all equal, and
+  // values crowded by a far outlier, which falls back to selecting among all).
+  std::mt19937_64 rng(7);
+  const double ps[] = {0.5, 0.9, 0.95, 0.99, 0.0, 1.0, 0.999, 0.25, 0.001};
+  auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  std::lognormal_distribution<double> latency(std::log(80e6), 0.9);  // ns, around 80 ms
+  struct Spread {
+    const char* name;
+    std::function<int64_t(size_t)> value;
+    size_t n;
+  };
+  const Spread spreads[] = {
+      {"uniform", [&](size_t) { return uniform(0, 5'000'000'000); }, 300'000},
+      {"log-normal latencies", [&](size_t) { return static_cast<int64_t>(latency(rng)); }, 300'000},
+      {"log-normal with 30 s timeouts",
+       [&](size_t i) { return i % 97 == 0 ? int64_t{30'000'000'000} : static_cast<int64_t>(latency(rng)); }, 300'000},
+      {"few distinct values", [&](size_t) { return uniform(0, 40) * 1000; }, 200'000},
+      {"all equal", [&](size_t) { return int64_t{42}; }, 100'000},
+      {"negative and positive, wide", [&](size_t) { return uniform(-4'000'000'000'000'000'000, 4'000'000'000'000'000'000); },
+       200'000},
+      {"a far outlier", [&](size_t i) { return i == 5 ? int64_t{1} << 62 : uniform(1000, 2000); }, 200'000},
+      // Five clusters far apart, each wide inside: a second round within each bucket.
+      {"clusters within clusters",
+       [&](size_t i) { return static_cast<int64_t>(i % 5) * (int64_t{1} << 50) + uniform(0, int64_t{1} << 30); },
+       350'000},
+  };
+  for (const Spread& spread : spreads) {
+    std::vector<int64_t> v(spread.n);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = spread.value(i);
+    std::vector<int64_t> work = v;
+    int64_t out[std::size(ps)];
+    trace::percentiles(work, ps, out);
+    std::vector<int64_t> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < std::size(ps); ++i) {
+      INFO(spread.name << " p=" << ps[i]);
+      CHECK(out[i] == reference(sorted, ps[i]));
+    }
+    INFO(spread.name);
+    CHECK(trace::percentile(work, 0.5) == reference(sorted, 0.5));
   }
 }
