@@ -118,13 +118,30 @@ size_t LatencyStats::own_groups() const {
   return groups_.size() - groups_.count(std::string_view(other_key_));
 }
 
-LatencyStats::Group& LatencyStats::group_for_new_key(std::string_view key) {
+LatencyStats::Groups::value_type& LatencyStats::group_for_new_key(std::string_view key) {
   if (own_groups() >= max_groups_) {
     capped_ = true;
     key = other_key_;
-    if (auto it = groups_.find(key); it != groups_.end()) return it->second;
+    if (auto it = groups_.find(key); it != groups_.end()) return *it;
   }
-  return groups_.emplace(std::string(key), Group{}).first->second;
+  return *groups_.emplace(std::string(key), Group{}).first;
+}
+
+LatencyStats::Group& LatencyStats::find_group(std::string_view key) {
+  RecentGroup* set = &recent_[2 * recent_set(key)];
+  if (set[0].group != nullptr && set[0].key == key) return *set[0].group;
+  if (set[1].group != nullptr && set[1].key == key) {
+    std::swap(set[0], set[1]);  // the most recent first
+    return *set[0].group;
+  }
+  auto it = groups_.find(key);
+  Groups::value_type& entry = it != groups_.end() ? *it : group_for_new_key(key);
+  // Past the group limit, a new key's spans count under "(other)": not under this key.
+  if (entry.first == key) {
+    set[1] = set[0];
+    set[0] = {entry.first, &entry.second};
+  }
+  return entry.second;
 }
 
 void LatencyStats::publish_kept() {
@@ -155,9 +172,7 @@ Flow LatencyStats::on_span(const Span& span) {
     ++without_duration_;
     return Flow::kContinue;
   }
-  std::string_view key = key_builder_.key(span);
-  auto it = groups_.find(key);
-  Group& g = it != groups_.end() ? it->second : group_for_new_key(key);
+  Group& g = find_group(key_builder_.key(span));
   if (g.count == 0) {
     g.min = span.duration_ns;
     g.max = span.duration_ns;
@@ -212,6 +227,7 @@ void LatencyStats::merge(LatencyStats& other) {
     }
   }
   other.groups_.clear();
+  other.recent_ = {};
   capped_ = capped_ || std::exchange(other.capped_, false);
   incomplete_ += std::exchange(other.incomplete_, 0);
   instant_ += std::exchange(other.instant_, 0);

@@ -19,6 +19,7 @@
 // input was split (threads, files, partial results), so only then may the rows differ.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -124,15 +125,35 @@ class LatencyStats : public RecordSink {
   // Partial results (latency_stats_state.h) read and write the state below.
   friend class LatencyStatsState;
 
+  using Groups = std::unordered_map<std::string, Group, KeyHash, std::equal_to<>>;
+
+  // Spans fall in a few groups, over and over: the groups last found under each small
+  // hash of their key (two per hash) are checked before the map, whose hashing and
+  // bucket walk cost more than all the rest of counting a span. Keys view the map's own
+  // (stable) nodes.
+  struct RecentGroup {
+    std::string_view key;
+    Group* group = nullptr;
+  };
+  static constexpr int kRecentSetBits = 5;
+  static size_t recent_set(std::string_view key) {
+    if (key.empty()) return 0;
+    uint32_t h = static_cast<uint32_t>(key.size());
+    for (char c : {key.front(), key[key.size() / 2], key.back()}) h = h * 31 + static_cast<uint8_t>(c);
+    return (h * 0x9E3779B1u) >> (32 - kRecentSetBits);
+  }
+  Group& find_group(std::string_view key);
+
   static void add_into(Group& into, Group& from);
   // Groups but "(other)": the limit counts these.
   size_t own_groups() const;
-  Group& group_for_new_key(std::string_view key);
+  Groups::value_type& group_for_new_key(std::string_view key);
   void publish_kept();
   void switch_to_sketches();
 
   GroupKeyBuilder key_builder_;
-  std::unordered_map<std::string, Group, KeyHash, std::equal_to<>> groups_;
+  Groups groups_;
+  std::array<RecentGroup, 2 << kRecentSetBits> recent_{};  // emptied when groups_ loses nodes
   uint64_t incomplete_ = 0;
   uint64_t instant_ = 0;
   uint64_t without_duration_ = 0;

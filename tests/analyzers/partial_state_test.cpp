@@ -234,7 +234,7 @@ TEST_CASE("merge: a partial that came with sketches makes the merge approximate,
 
 TEST_CASE("stats: past the group limit spans of new groups count under (other), and a note says so", "[merge][stats]") {
   LatencyStats stats(trace::GroupKeySpec::by_name(), nullptr, 3);
-  for (std::string_view name : {"a", "b", "c", "d", "e", "a"}) {
+  for (std::string_view name : {"a", "b", "c", "d", "e", "a", "d", "e"}) {
     trace::Span span;
     span.name = name;
     span.duration_ns = 1000;
@@ -245,7 +245,7 @@ TEST_CASE("stats: past the group limit spans of new groups count under (other), 
   trace::output::write_csv(table, {}, csv);
   CHECK(csv ==
         "name,count,errors,error_rate,min_ns,mean_ns,p50_ns,p90_ns,p95_ns,p99_ns,max_ns,total_ns\n"
-        "(other),2,0,0,1000,1000,1000,1000,1000,1000,1000,2000\n"
+        "(other),4,0,0,1000,1000,1000,1000,1000,1000,1000,4000\n"
         "a,2,0,0,1000,1000,1000,1000,1000,1000,1000,2000\n"
         "b,1,0,0,1000,1000,1000,1000,1000,1000,1000,1000\n"
         "c,1,0,0,1000,1000,1000,1000,1000,1000,1000,1000\n");
