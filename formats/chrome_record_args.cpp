@@ -1,6 +1,7 @@
 #include "formats/chrome_record_args.h"
 
 #include "formats/json_util.h"
+#include "formats/plain_json.h"
 #include "src/record_names.h"
 
 namespace trace::formats {
@@ -53,13 +54,16 @@ simdjson::error_code ChromeRecordArgs::read(od::value value) {
       else if (key == "logger") logger = text;
     }
   }
-  // The attributes' vector has stopped growing: the events can point into it now.
+  point_events_at_attrs();
+  return simdjson::SUCCESS;
+}
+
+void ChromeRecordArgs::point_events_at_attrs() {
   size_t begin = 0;
   for (size_t i = 0; i < events_.size(); ++i) {
     events_[i].attrs = Attrs(event_attrs_.data() + begin, event_attr_counts_[i]);
     begin += event_attr_counts_[i];
   }
-  return simdjson::SUCCESS;
 }
 
 simdjson::error_code ChromeRecordArgs::read_events(od::value value) {
@@ -96,6 +100,97 @@ simdjson::error_code ChromeRecordArgs::read_events(od::value value) {
     event_attr_counts_.push_back(event_attrs_.size() - first_attr);
   }
   return simdjson::SUCCESS;
+}
+
+// Mirrors read() member by member; what read() ignores is stepped over, validated.
+bool ChromeRecordArgs::read_plain(PlainJsonCursor& in) {
+  clear();
+  if (!in.begin_object()) return false;
+  present = true;
+  std::string_view key;
+  while (in.next_field(key)) {
+    Value v;
+    std::string_view text;
+    if (key == "severity") {
+      if (in.read_number(v)) {
+        if (v.kind == ValueKind::kInt && v.integer > 0 && v.integer <= 24) severity = static_cast<uint8_t>(v.integer);
+        continue;
+      }
+    } else if (key == "start_unknown") {
+      if (in.read_literal(v)) {
+        if (v.kind == ValueKind::kBool) start_unknown = v.boolean;
+        continue;
+      }
+    } else if (key == "events") {
+      if (in.at('[')) {
+        if (!read_events_plain(in)) return false;
+        continue;
+      }
+    } else if (in.read_string(text)) {
+      if (key == "trace_id") trace_id = text;
+      else if (key == "span_id") span_id = text;
+      else if (key == "parent_id") parent_id = text;
+      else if (key == "status") status_from_name(text, status);
+      else if (key == "status_message") status_message = text;
+      else if (key == "kind") kind = span_kind_from_name(text);
+      else if (key == "level") level = text;
+      else if (key == "logger") logger = text;
+      continue;
+    }
+    if (!in.skip()) return false;  // another type: ignored
+  }
+  if (in.failed()) return false;
+  point_events_at_attrs();
+  return true;
+}
+
+bool ChromeRecordArgs::read_events_plain(PlainJsonCursor& in) {
+  if (!in.begin_array()) return false;
+  while (in.next_element()) {
+    if (!in.at('{')) {
+      if (!in.skip()) return false;
+      continue;
+    }
+    in.begin_object();
+    SpanEvent event;
+    size_t first_attr = event_attrs_.size();
+    std::string_view key;
+    while (in.next_field(key)) {
+      if (key == "time_ns") {
+        // read_int64_lenient's plain cases; the others (and a duplicate key's partial
+        // reads) are left to it.
+        Value v;
+        std::string_view text;
+        if (in.read_string(text)) {
+          if (!parse_decimal_int(text, event.time_ns)) return false;
+        } else if (in.read_number(v)) {
+          if (v.kind == ValueKind::kInt) event.time_ns = v.integer;
+          else if (!double_to_int64(v.number, event.time_ns)) return false;
+        } else {
+          return false;
+        }
+      } else if (key == "name") {
+        if (!in.read_string(event.name)) {
+          event.name = {};
+          if (!in.skip()) return false;
+        }
+      } else if (key == "attrs" && in.at('{')) {
+        in.begin_object();
+        Attr attr;
+        while (in.next_field(attr.key)) {
+          if (!in.read_value(attr.value)) return false;
+          event_attrs_.push_back(attr);
+        }
+        if (in.failed()) return false;
+      } else if (!in.skip()) {
+        return false;
+      }
+    }
+    if (in.failed()) return false;
+    events_.push_back(event);
+    event_attr_counts_.push_back(event_attrs_.size() - first_attr);
+  }
+  return !in.failed();
 }
 
 }  // namespace trace::formats

@@ -23,6 +23,8 @@ namespace trace::formats {
 
 namespace od = simdjson::ondemand;
 
+class PlainJsonCursor;
+
 inline constexpr std::string_view kChromeRecordArgsKey = "trace";
 inline constexpr std::string_view kChromeLogCategory = "log";
 
@@ -43,9 +45,16 @@ class ChromeRecordArgs {
   // Reads the object under args.trace (present = true). Members of another type than the
   // one above are ignored; an error is simdjson's, for malformed JSON.
   simdjson::error_code read(od::value value);
+  // The same from plain JSON (formats/plain_json.h), the cursor at the object: false for
+  // text that is not plain or an event time read() would have to decide on (then clear()
+  // and read() it the general way).
+  bool read_plain(PlainJsonCursor& in);
 
  private:
   simdjson::error_code read_events(od::value value);
+  bool read_events_plain(PlainJsonCursor& in);
+  // events_[i].attrs from event_attr_counts_, once event_attrs_ has stopped growing.
+  void point_events_at_attrs();
 
   std::vector<SpanEvent> events_;
   std::vector<Attr> event_attrs_;

@@ -97,6 +97,25 @@ bool PlainJsonCursor::read_literal(Value& out) {
   return true;
 }
 
+bool PlainJsonCursor::read_value(Value& out) {
+  if (failed_) return false;
+  char c = p_[pos_];
+  if (c == '"') {
+    std::string_view s;
+    if (!read_string(s)) return false;
+    out = Value::of_string(s);
+    return true;
+  }
+  if (c == '{' || c == '[') {
+    std::string_view text;
+    if (!skip(&text)) return false;
+    out = Value::of_raw_json(text);
+    return true;
+  }
+  if (c == '-' || is_digit(c)) return read_number(out);
+  return read_literal(out) || fail();
+}
+
 bool PlainJsonCursor::skip(std::string_view* text) {
   if (failed_) return false;
   size_t end = plain_json::skip_value(text_, pos_, quotes_);

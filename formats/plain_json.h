@@ -97,6 +97,11 @@ class PlainJsonCursor {
   }
   // true, false or null; false, without moving, for another value.
   bool read_literal(Value& out);
+  // Any value as read_json_value (json_util.h) reads it: a string's contents, a number,
+  // a literal, an object or array as its JSON text.
+  bool read_value(Value& out);
+  // Whether the value at the cursor starts with `first` ('{' an object, '[' an array).
+  bool at(char first) const { return !failed_ && p_[pos_] == first; }
   // Any value, validated; `text` is what it spans.
   bool skip(std::string_view* text = nullptr);
 

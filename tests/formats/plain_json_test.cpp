@@ -104,3 +104,28 @@ TEST_CASE("plain json: random objects and their mutations: whatever it accepts, 
   }
   CHECK(accepted > 2500);
 }
+
+TEST_CASE("plain json: read_value gives each kind as read_json_value does", "[plain-json]") {
+  using trace::Value;
+  using trace::ValueKind;
+  std::string text = R"({"s":"x y","i":-42,"d":0.5,"t":true,"n":null,"o":{ "a" : [1] },"a":[ ],"bad":tru})";
+  std::string buffer = text + std::string(64, '\0');
+  trace::formats::PlainJsonCursor in(std::string_view(buffer.data(), text.size()));
+  REQUIRE(in.begin_object());
+  std::string out;
+  std::string_view key;
+  while (in.next_field(key)) {
+    CHECK(in.at(key == "o" ? '{' : key == "a" ? '[' : '"') == (key == "o" || key == "a" || key == "s"));
+    Value v;
+    if (!in.read_value(v)) break;
+    out += std::string(key) + ":" + std::to_string(static_cast<int>(v.kind)) + "=";
+    if (v.kind == ValueKind::kInt) out += std::to_string(v.integer);
+    else if (v.kind == ValueKind::kDouble) out += std::to_string(v.number);
+    else if (v.kind == ValueKind::kBool) out += v.boolean ? "true" : "false";
+    else out += std::string(v.text);
+    out += ";";
+  }
+  CHECK(out == "s:4=x y;i:2=-42;d:3=0.500000;t:1=true;n:0=;o:5={ \"a\" : [1] };a:5=[ ];");
+  CHECK(in.failed());  // "tru" is no literal
+  CHECK_FALSE(in.at('{'));
+}
