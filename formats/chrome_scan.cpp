@@ -97,7 +97,7 @@ std::optional<int64_t> ChromeEventScanner::base_ns() const {
   return std::nullopt;
 }
 
-bool ChromeEventScanner::next(std::string_view& event) {
+bool ChromeEventScanner::next_start(size_t& start) {
   while (state_ == State::kEvents) {
     pos_ = skip_whitespace(text_, pos_);
     if (pos_ >= text_.size()) {
@@ -122,14 +122,22 @@ bool ChromeEventScanner::next(std::string_view& event) {
       continue;
     }
     if (c != '{') throw DocumentError(pos_, "expected an event object");
-    size_t end = find_value_end(text_, pos_);
-    if (end == kNpos) throw DocumentError(pos_, "unexpected end of text inside an event");
-    event = text_.substr(pos_, end - pos_);
-    pos_ = end;
-    after_event_ = true;
+    start = pos_;
     return true;
   }
   return false;
+}
+
+void ChromeEventScanner::event_ends_at(size_t end) {
+  pos_ = end;
+  after_event_ = true;
+}
+
+void ChromeEventScanner::finish_event(std::string_view& event) {
+  size_t end = find_value_end(text_, pos_);
+  if (end == kNpos) throw DocumentError(pos_, "unexpected end of text inside an event");
+  event = text_.substr(pos_, end - pos_);
+  event_ends_at(end);
 }
 
 bool ChromeEventScanner::walk_members(bool after_member) {

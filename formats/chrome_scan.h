@@ -19,9 +19,13 @@ class ChromeEventScanner {
  public:
   explicit ChromeEventScanner(std::string_view text);
 
-  // Sets `event` to the next element of the event array (its first byte is '{'); false
-  // when there are no more. An element that is not an object is an error.
-  bool next(std::string_view& event);
+  // Sets `start` to where the next element of the event array begins (its '{'); false
+  // when there are no more. An element that is not an object is an error. Then the
+  // caller, which may have found the event's end while reading it, tells it with
+  // event_ends_at(), or has finish_event() find it and set `event` to the event's text.
+  bool next_start(size_t& start);
+  void event_ends_at(size_t end);
+  void finish_event(std::string_view& event);
 
   // The epoch time in ns that event timestamps count from, when the file says:
   // baseTimeNanoseconds (PyTorch Kineto), beginningOfTime (epoch µs, clang -ftime-trace),

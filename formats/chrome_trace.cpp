@@ -68,6 +68,7 @@ struct EventHead {
   bool has_ts = false, has_dur = false;
   std::optional<uint64_t> bad_ts, bad_dur;  // offsets of a ts/dur that is not a number
   uint64_t dur_at = 0;
+  bool read = false;  // by read_head_fast, when the scanner handed out the event
 };
 
 // A number of microseconds as ns; false when the value is not a number.
@@ -125,38 +126,57 @@ HeadField classify(od::raw_json_string key) {
 
 bool is_number_text(std::string_view value) { return value[0] == '-' || (value[0] >= '0' && value[0] <= '9'); }
 
-// What read_head finds, without simdjson, for the usual event: scan_json_object checks
-// the whole event as a parse would. False when the event needs read_head's own checks
-// or messages (a ph that is no string, a ts that is no plain decimal, a name that is
-// no string, an escape anywhere), which then reads it again from the start.
-bool read_head_fast(std::string_view event, uint64_t offset, EventHead& head) {
+// One field read_head_fast reads, from its value's text; false to decline the event.
+bool read_head_field(HeadField field, std::string_view event, std::string_view value, uint64_t offset,
+                     EventHead& head) {
+  bool is_string = value[0] == '"';
+  std::string_view inside = is_string ? value.substr(1, value.size() - 2) : std::string_view();
+  switch (field) {
+    case HeadField::kPh: head.ph = inside; return is_string;
+    case HeadField::kTs: return (head.has_ts = !is_string && micros_text_to_ns(value, head.ts_ns));
+    case HeadField::kDur:
+      head.dur_at = offset + static_cast<uint64_t>(value.data() - event.data());
+      return (head.has_dur = !is_string && micros_text_to_ns(value, head.dur_ns));
+    case HeadField::kPid:
+    case HeadField::kTid:
+      (field == HeadField::kPid ? head.pid : head.tid) = is_string ? inside : value;
+      return is_string || is_number_text(value);
+    case HeadField::kName: head.name = inside; return is_string;
+    case HeadField::kCat: head.cat = inside; return is_string;
+    case HeadField::kScope: head.scope = inside; return is_string;
+    case HeadField::kId:  // id2 objects as their text, as read_async_id gives them
+      head.id = is_string ? inside : value;
+      return is_string || value[0] == '{' || is_number_text(value);
+    case HeadField::kOther: break;
+  }
+  return true;
+}
+
+// What read_head finds, without simdjson, for the usual event, which starts `rest`; sets
+// `length` to the event's. False when the event needs read_head's own checks or messages
+// (a ph that is no string, a ts that is no plain decimal, a name that is no string, an
+// escape anywhere): the scanner then finds its end and read_head reads it. The fields
+// read_head reads are checked as a parse would; the others (args, mostly) are stepped
+// over by their brackets, as read_head's On-Demand walk steps over them. Pass 2 reads,
+// and checks, the args of every event it pushes. The event's end comes from this walk,
+// so that its bytes are scanned once, not once to find the end and once to read it.
+bool read_head_fast(std::string_view rest, uint64_t offset, EventHead& head, size_t& length) {
+  PlainJsonCursor cursor(rest, PlainJsonCursor::ValueAtStart{});
+  if (!cursor.begin_object()) return false;
   uint32_t seen = 0;  // a key written twice: the first wins
-  return scan_json_object(event, [&](std::string_view key, std::string_view value) {
+  std::string_view key, value;
+  while (cursor.next_field(key)) {
     HeadField field = classify(key);
-    if (field == HeadField::kOther || (seen >> static_cast<int>(field) & 1u)) return true;
-    seen |= 1u << static_cast<int>(field);
-    bool is_string = value[0] == '"';
-    std::string_view inside = is_string ? value.substr(1, value.size() - 2) : std::string_view();
-    switch (field) {
-      case HeadField::kPh: head.ph = inside; return is_string;
-      case HeadField::kTs: return (head.has_ts = !is_string && micros_text_to_ns(value, head.ts_ns));
-      case HeadField::kDur:
-        head.dur_at = offset + static_cast<uint64_t>(value.data() - event.data());
-        return (head.has_dur = !is_string && micros_text_to_ns(value, head.dur_ns));
-      case HeadField::kPid:
-      case HeadField::kTid:
-        (field == HeadField::kPid ? head.pid : head.tid) = is_string ? inside : value;
-        return is_string || is_number_text(value);
-      case HeadField::kName: head.name = inside; return is_string;
-      case HeadField::kCat: head.cat = inside; return is_string;
-      case HeadField::kScope: head.scope = inside; return is_string;
-      case HeadField::kId:  // id2 objects as their text, as read_async_id gives them
-        head.id = is_string ? inside : value;
-        return is_string || value[0] == '{' || is_number_text(value);
-      case HeadField::kOther: break;
+    if (field == HeadField::kOther || (seen >> static_cast<int>(field) & 1u)) {
+      if (!cursor.skip_brackets()) return false;
+      continue;
     }
-    return true;
-  });
+    seen |= 1u << static_cast<int>(field);
+    if (!cursor.skip(&value) || !read_head_field(field, rest, value, offset, head)) return false;
+  }
+  if (!cursor.finish_value()) return false;
+  length = cursor.position();
+  return true;
 }
 
 // A slice contains another that starts before it ends and ends no later. A slice that
@@ -186,15 +206,16 @@ class ChromeTraceLoader : public Loader {
     // Pass 1: every event once, in file order: B/E pairing, metadata, one Item per span.
     ChromeEventScanner scanner(text);
     std::string_view event;
-    for (uint64_t index = 0; next_event(scanner, event); ++index) {
+    EventHead head;
+    for (uint64_t index = 0; next_event(scanner, event, head); ++index) {
       if (skips_ == nullptr) {
-        scan_event(ctx.parser, event, index);
+        scan_event(ctx.parser, event, index, head);
         continue;
       }
       // Each event is a JSON text of its own, found by the scanner: a bad one is
       // skipped alone under --lenient.
       try {
-        scan_event(ctx.parser, event, index);
+        scan_event(ctx.parser, event, index, head);
       } catch (const DocumentError& e) {
         skips_->skip(e.offset(), fmt::format("{} (the event was skipped)", e.what()));
       }
@@ -215,16 +236,33 @@ class ChromeTraceLoader : public Loader {
  private:
   uint64_t offset_of(const char* p) const { return static_cast<uint64_t>(p - text_.data()); }
 
-  // The scanner's next event. Under --lenient, broken layout between events (a cut-off
-  // event, a missing comma) ends the array there: the events before it are kept.
-  bool next_event(ChromeEventScanner& scanner, std::string_view& event) {
-    if (skips_ == nullptr) return scanner.next(event);
+  // The scanner's next event, its head read when it is plain (head.read), else left to
+  // scan_event. Under --lenient, broken layout between events (a cut-off event, a missing
+  // comma) ends the array there: the events before it are kept.
+  bool next_event(ChromeEventScanner& scanner, std::string_view& event, EventHead& head) {
+    if (skips_ == nullptr) return next_event_or_throw(scanner, event, head);
     try {
-      return scanner.next(event);
+      return next_event_or_throw(scanner, event, head);
     } catch (const DocumentError& e) {
       skips_->skip(e.offset(), fmt::format("{} (the rest of the trace was skipped)", e.what()));
       return false;
     }
+  }
+
+  bool next_event_or_throw(ChromeEventScanner& scanner, std::string_view& event, EventHead& head) {
+    size_t start = 0;
+    if (!scanner.next_start(start)) return false;
+    head = EventHead{};
+    size_t length = 0;
+    if (read_head_fast(text_.substr(start), start, head, length)) {
+      head.read = true;
+      event = text_.substr(start, length);
+      scanner.event_ends_at(start + length);
+    } else {
+      head = EventHead{};
+      scanner.finish_event(event);
+    }
+    return true;
   }
 
   od::document iterate(od::parser& parser, std::string_view event) {
@@ -302,12 +340,11 @@ class ChromeTraceLoader : public Loader {
     return head;
   }
 
-  void scan_event(od::parser& parser, std::string_view event, uint64_t index) {
+  void scan_event(od::parser& parser, std::string_view event, uint64_t index, EventHead& head) {
     uint64_t offset = offset_of(event.data());
     if (event.size() > std::numeric_limits<uint32_t>::max())
       throw DocumentError(offset, "event too large (over 4 GiB)");
-    EventHead head;
-    if (!read_head_fast(event, offset, head)) head = read_head(parser, event);
+    if (!head.read) head = read_head(parser, event);
     // An event without ph is no event: some writers end the array with {} to keep the
     // last comma valid.
     char ph = head.ph.size() == 1 ? head.ph[0] : 0;

@@ -71,6 +71,18 @@ class QuoteCursor {
     return at;
   }
 
+  // Drops the quotes before index `end`: the caller stepped over them some other way.
+  void skip_to(size_t end) {
+    for (;;) {
+      while (bits_ == 0) {
+        if (++block_ == blocks_ && !index_window()) return;
+        bits_ = words_[block_];
+      }
+      if (window_begin_ + block_ * 64 + static_cast<size_t>(std::countr_zero(bits_)) >= end) return;
+      bits_ &= bits_ - 1;
+    }
+  }
+
   // Rare-byte flags of the bytes indexed so far.
   unsigned rare() const { return rare_; }
   bool indexed_whole_line() const { return window_end_ >= size_; }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "formats/json_scan.h"
+
 namespace trace::formats {
 
 using flat_json::is_digit;
@@ -121,6 +123,17 @@ bool PlainJsonCursor::skip(std::string_view* text) {
   size_t end = plain_json::skip_value(text_, pos_, quotes_);
   if (end == plain_json::npos) return fail();
   if (text) *text = std::string_view(p_ + pos_, end - pos_);
+  pos_ = end;
+  return true;
+}
+
+bool PlainJsonCursor::skip_brackets() {
+  if (failed_) return false;
+  if (p_[pos_] != '{' && p_[pos_] != '[') return skip();
+  // The bracket that closes it, found 32 bytes at a time with strings respected.
+  size_t end = find_value_end(text_, pos_);
+  if (end == plain_json::npos || end > text_.size()) return fail();
+  quotes_.skip_to(end);
   pos_ = end;
   return true;
 }

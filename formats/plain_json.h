@@ -104,6 +104,13 @@ class PlainJsonCursor {
   bool at(char first) const { return !failed_ && p_[pos_] == first; }
   // Any value, validated; `text` is what it spans.
   bool skip(std::string_view* text = nullptr);
+  // A value stepped over as simdjson's On-Demand steps over one it is not asked for: an
+  // object or array by its brackets alone (its strings held to the rare-byte checks, its
+  // grammar, scalars and depth not looked at), anything else as skip() does. For a first
+  // pass that reads nothing of the value and leaves the checking of it to a full read.
+  bool skip_brackets();
+  // Where the cursor is: after a ValueAtStart cursor's finish_value(), the value's length.
+  size_t position() const { return pos_; }
 
   // After the walk: true when the whole text was one value and it was plain.
   bool finish();
@@ -154,21 +161,5 @@ class PlainJsonCursor {
   int depth_ = 0;
   uint64_t fresh_ = 0;  // bit d: the container at depth d + 1 has no member yet
 };
-
-// Calls on_field(key, value) for each top-level field of the object `text`, in order:
-// `key` as written between its quotes, `value` the value's text (a string with its
-// quotes, a number or literal as written, a container whole). on_field returns false to
-// decline the object. Returns false, possibly after some calls, when the object is not
-// plain or on_field declined it: the caller then reads it the general way.
-template <class OnField>
-bool scan_json_object(std::string_view text, OnField&& on_field) {
-  PlainJsonCursor cursor(text);
-  if (!cursor.begin_object()) return false;
-  std::string_view key, value;
-  while (cursor.next_field(key)) {
-    if (!cursor.skip(&value) || !on_field(key, value)) return false;
-  }
-  return cursor.finish();
-}
 
 }  // namespace trace::formats

@@ -1,6 +1,8 @@
-// libFuzzer target for the plain-JSON readers (formats/plain_json.h): whatever object
-// scan_json_object accepts, simdjson accepts too, with the same top-level keys in order;
-// the OTLP span reader never reads past the span it accepts.
+// libFuzzer target for the plain-JSON readers (formats/plain_json.h): whatever object a
+// walk of the cursor accepts, simdjson accepts too, with the same top-level keys in
+// order; a walk that steps over values by their brackets accepts only what simdjson's
+// On-Demand walk over the same keys accepts; the OTLP span reader never reads past the
+// span it accepts.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -29,12 +31,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   buffer.append(simdjson::SIMDJSON_PADDING, '\0');
   std::string_view text(buffer.data(), size);
 
+  // Every key of the object, each value read and checked (skip) or stepped over by its
+  // brackets (skip_brackets); false when the walk declines.
+  auto walk = [&text](bool by_brackets, std::vector<std::string_view>& keys) {
+    trace::formats::PlainJsonCursor cursor(text);
+    if (!cursor.begin_object()) return false;
+    std::string_view key;
+    while (cursor.next_field(key)) {
+      if (!(by_brackets ? cursor.skip_brackets() : cursor.skip())) return false;
+      keys.push_back(key);
+    }
+    return cursor.finish();
+  };
   std::vector<std::string_view> keys;
-  bool accepted = trace::formats::scan_json_object(text, [&](std::string_view key, std::string_view) {
-    keys.push_back(key);
-    return true;
-  });
-  if (accepted) {
+  if (walk(false, keys)) {
     simdjson::dom::parser parser;
     simdjson::dom::object object;
     if (parser.parse(text).get(object) != simdjson::SUCCESS) fail("accepted, simdjson refuses", text);
@@ -44,6 +54,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ++i;
     }
     if (i != keys.size()) fail("key count differs from simdjson's", text);
+  }
+
+  keys.clear();
+  if (walk(true, keys)) {
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object object;
+    if (parser.iterate(text.data(), text.size(), buffer.size()).get(doc) != simdjson::SUCCESS ||
+        doc.get_object().get(object) != simdjson::SUCCESS)
+      fail("stepped over, On-Demand refuses", text);
+    size_t i = 0;
+    for (auto result : object) {
+      simdjson::ondemand::field field;
+      std::string_view key;
+      if (std::move(result).get(field) != simdjson::SUCCESS || field.unescaped_key().get(key) != simdjson::SUCCESS)
+        fail("stepped over, On-Demand refuses a field", text);
+      if (i >= keys.size() || key != keys[i]) fail("keys stepped over differ from On-Demand's", text);
+      ++i;
+    }
+    if (i != keys.size()) fail("key count stepped over differs from On-Demand's", text);
   }
 
   trace::formats::OtlpSpanParts parts;

@@ -17,12 +17,14 @@ namespace {
 std::string scan(const std::string& object) {
   std::string buffer = object + std::string(64, '\0');
   std::string out;
-  bool accepted = trace::formats::scan_json_object(std::string_view(buffer.data(), object.size()),
-                                                   [&](std::string_view key, std::string_view value) {
-                                                     out += std::string(key) + "=" + std::string(value) + "\n";
-                                                     return true;
-                                                   });
-  return accepted ? out : "declined";
+  trace::formats::PlainJsonCursor cursor(std::string_view(buffer.data(), object.size()));
+  if (!cursor.begin_object()) return "declined";
+  std::string_view key, value;
+  while (cursor.next_field(key)) {
+    if (!cursor.skip(&value)) return "declined";
+    out += std::string(key) + "=" + std::string(value) + "\n";
+  }
+  return cursor.finish() ? out : "declined";
 }
 
 bool simdjson_accepts(const std::string& text) {
@@ -128,4 +130,43 @@ TEST_CASE("plain json: read_value gives each kind as read_json_value does", "[pl
   CHECK(out == "s:4=x y;i:2=-42;d:3=0.500000;t:1=true;n:0=;o:5={ \"a\" : [1] };a:5=[ ];");
   CHECK(in.failed());  // "tru" is no literal
   CHECK_FALSE(in.at('{'));
+}
+
+namespace {
+
+// The top-level keys of a walk that steps over every value by its brackets, or "declined".
+std::string keys_stepping_over(const std::string& object) {
+  std::string buffer = object + std::string(64, '\0');
+  trace::formats::PlainJsonCursor cursor(std::string_view(buffer.data(), object.size()));
+  if (!cursor.begin_object()) return "declined";
+  std::string out;
+  std::string_view key;
+  while (cursor.next_field(key)) {
+    if (!cursor.skip_brackets()) return "declined";
+    out += std::string(key) + ";";
+  }
+  return cursor.finish() ? out : "declined";
+}
+
+}  // namespace
+
+TEST_CASE("plain json: skip_brackets steps over containers by their brackets alone", "[plain-json]") {
+  CHECK(keys_stepping_over(R"({"a":{"x":[1,{"y":"}]"}]},"b":2,"c":[],"d":{},"e":"s"})") == "a;b;c;d;e;");
+  // The grammar inside is not looked at, as simdjson's On-Demand does not look at a value
+  // it steps over; a full read later checks it.
+  CHECK(keys_stepping_over(R"({"a":{"x" 1 2 tru},"b":1})") == "a;b;");
+  // Nesting is not counted either: On-Demand steps over 2000 levels too.
+  CHECK(keys_stepping_over(R"({"a":)" + std::string(2000, '[') + std::string(2000, ']') + R"(,"b":1})") == "a;b;");
+  // Scalars are still checked, strings still held to the rare-byte rules, brackets counted.
+  CHECK(keys_stepping_over(R"({"a":tru,"b":1})") == "declined");
+  CHECK(keys_stepping_over("{\"a\":{\"s\":\"\x01\"}}") == "declined");  // a control character
+  CHECK(keys_stepping_over(R"({"a":{"s":"\u00e9"}})") == "declined");        // an escape
+  CHECK(keys_stepping_over(R"({"a":{"s":"\"}"},"b":1})") == "declined");     // an escaped quote
+  CHECK(keys_stepping_over(R"({"a":{"x":1},"b":1)") == "declined");
+  CHECK(keys_stepping_over(R"({"a":{"x":{"y":1}})") == "declined");
+  CHECK(keys_stepping_over(R"({"a":{"s":"unclosed}})") == "declined");
+  // A container longer than the quote window, strings across its edges.
+  std::string strings;
+  for (int i = 0; i < 2000; ++i) strings += R"("s)" + std::to_string(i) + R"(",)";
+  CHECK(keys_stepping_over(R"({"a":[)" + strings + R"(0],"b":"after"})") == "a;b;");
 }
