@@ -54,7 +54,8 @@ size_t skip_value(std::string_view text, size_t pos, QuoteCursor& quotes) {
       }
     } else {
       Value ignored;
-      i = (c == '-' || is_digit(c)) ? flat_json::read_number(text, i, ignored) : flat_json::read_literal(text, i, ignored);
+      i = (c == '-' || is_digit(c)) ? flat_json::read_number(text, i, ignored, /*want_value=*/false)
+                                    : flat_json::read_literal(text, i, ignored);
     }
     // After a value: close containers until one continues with a comma.
     for (;;) {
