@@ -128,7 +128,7 @@ LatencyStats::Groups::value_type& LatencyStats::group_for_new_key(std::string_vi
 }
 
 LatencyStats::Group& LatencyStats::find_group(std::string_view key) {
-  RecentGroup* set = &recent_[2 * recent_set(key)];
+  RecentGroup* set = &recent_.sets[2 * recent_set(key)];
   if (set[0].group != nullptr && set[0].key == key) return *set[0].group;
   if (set[1].group != nullptr && set[1].key == key) {
     std::swap(set[0], set[1]);  // the most recent first
@@ -227,7 +227,7 @@ void LatencyStats::merge(LatencyStats& other) {
     }
   }
   other.groups_.clear();
-  other.recent_ = {};
+  other.recent_.sets = {};
   capped_ = capped_ || std::exchange(other.capped_, false);
   incomplete_ += std::exchange(other.incomplete_, 0);
   instant_ += std::exchange(other.instant_, 0);

@@ -136,6 +136,23 @@ class LatencyStats : public RecordSink {
     Group* group = nullptr;
   };
   static constexpr int kRecentSetBits = 5;
+  // Never carried over: a copy or a move starts empty, and a move empties its source
+  // too, as the nodes its entries view are no longer the source's.
+  struct RecentGroups {
+    std::array<RecentGroup, 2 << kRecentSetBits> sets{};
+    RecentGroups() = default;
+    RecentGroups(const RecentGroups&) {}
+    RecentGroups(RecentGroups&& other) noexcept { other.sets = {}; }
+    RecentGroups& operator=(const RecentGroups&) {
+      sets = {};
+      return *this;
+    }
+    RecentGroups& operator=(RecentGroups&& other) noexcept {
+      sets = {};
+      other.sets = {};
+      return *this;
+    }
+  };
   static size_t recent_set(std::string_view key) {
     if (key.empty()) return 0;
     uint32_t h = static_cast<uint32_t>(key.size());
@@ -153,7 +170,7 @@ class LatencyStats : public RecordSink {
 
   GroupKeyBuilder key_builder_;
   Groups groups_;
-  std::array<RecentGroup, 2 << kRecentSetBits> recent_{};  // emptied when groups_ loses nodes
+  RecentGroups recent_;  // emptied when groups_ loses nodes
   uint64_t incomplete_ = 0;
   uint64_t instant_ = 0;
   uint64_t without_duration_ = 0;

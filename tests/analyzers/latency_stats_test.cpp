@@ -354,6 +354,18 @@ TEST_CASE("stats: a side emptied by a merge counts its next spans afresh", "[sta
         "y,1,0,0,9,9,9,9,9,9,9,9\n");
 }
 
+TEST_CASE("stats: a copy, and a move, count into their own groups", "[stats]") {
+  LatencyStats a = stats_of({{"x", 5}});
+  LatencyStats b = a;
+  feed(b, {{"x", 7}}, 0, 1);
+  feed(a, {{"x", 9}}, 0, 1);
+  const std::string header = "name,count,errors,error_rate,min_ns,mean_ns,p50_ns,p90_ns,p95_ns,p99_ns,max_ns,total_ns\n";
+  LatencyStats c = std::move(a);
+  feed(c, {{"x", 1}}, 0, 1);
+  CHECK(csv_of(b) == header + "x,2,0,0,5,6,6,7,7,7,7,12\n");
+  CHECK(csv_of(c) == header + "x,3,0,0,1,5,5,8,9,9,9,15\n");
+}
+
 TEST_CASE("stats: past the exact budget every group switches to the sketch, whatever the split", "[stats]") {
   std::vector<Input> inputs;
   for (int64_t i = 1; i <= 20000; ++i) inputs.push_back({i % 2 ? "a" : "b", i * 1000, i % 100 == 0});
