@@ -44,18 +44,22 @@ simdjson::error_code ChromeRecordArgs::read(od::value value) {
     } else if (type == od::json_type::string) {
       std::string_view text;
       if (auto error = v.get_string().get(text)) return error;
-      if (key == "trace_id") trace_id = text;
-      else if (key == "span_id") span_id = text;
-      else if (key == "parent_id") parent_id = text;
-      else if (key == "status") status_from_name(text, status);
-      else if (key == "status_message") status_message = text;
-      else if (key == "kind") kind = span_kind_from_name(text);
-      else if (key == "level") level = text;
-      else if (key == "logger") logger = text;
+      read_string_member(key, text);
     }
   }
   point_events_at_attrs();
   return simdjson::SUCCESS;
+}
+
+void ChromeRecordArgs::read_string_member(std::string_view key, std::string_view text) {
+  if (key == "trace_id") trace_id = text;
+  else if (key == "span_id") span_id = text;
+  else if (key == "parent_id") parent_id = text;
+  else if (key == "status") status_from_name(text, status);
+  else if (key == "status_message") status_message = text;
+  else if (key == "kind") kind = span_kind_from_name(text);
+  else if (key == "level") level = text;
+  else if (key == "logger") logger = text;
 }
 
 void ChromeRecordArgs::point_events_at_attrs() {
@@ -127,14 +131,7 @@ bool ChromeRecordArgs::read_plain(PlainJsonCursor& in) {
         continue;
       }
     } else if (in.read_string(text)) {
-      if (key == "trace_id") trace_id = text;
-      else if (key == "span_id") span_id = text;
-      else if (key == "parent_id") parent_id = text;
-      else if (key == "status") status_from_name(text, status);
-      else if (key == "status_message") status_message = text;
-      else if (key == "kind") kind = span_kind_from_name(text);
-      else if (key == "level") level = text;
-      else if (key == "logger") logger = text;
+      read_string_member(key, text);
       continue;
     }
     if (!in.skip()) return false;  // another type: ignored

@@ -53,6 +53,8 @@ class ChromeRecordArgs {
  private:
   simdjson::error_code read_events(od::value value);
   bool read_events_plain(PlainJsonCursor& in);
+  // A member whose value is a string, from either reader.
+  void read_string_member(std::string_view key, std::string_view text);
   // events_[i].attrs from event_attr_counts_, once event_attrs_ has stopped growing.
   void point_events_at_attrs();
 
