@@ -503,15 +503,13 @@ class JaegerLoader final : public Loader {
       case od::json_type::object: {
         od::object object;
         if (auto error = v.get_object().get(object)) reader.fail_value(v, "expected value as an object", error);
-        if (auto error = object.raw_json().get(raw.token)) reader.fail("expected value as an object", error);
-        raw.token = trim_json_space(raw.token);
+        if (auto error = checked_raw_json(object, raw.token)) reader.fail("expected value as an object", error);
         break;
       }
       case od::json_type::array: {
         od::array array;
         if (auto error = v.get_array().get(array)) reader.fail_value(v, "expected value as an array", error);
-        if (auto error = array.raw_json().get(raw.token)) reader.fail("expected value as an array", error);
-        raw.token = trim_json_space(raw.token);
+        if (auto error = checked_raw_json(array, raw.token)) reader.fail("expected value as an array", error);
         break;
       }
       case od::json_type::number:

@@ -199,13 +199,13 @@ simdjson::error_code read_json_value(od::value value, Value& out) {
       if (type == od::json_type::object) {
         od::object object;
         if (auto error = value.get_object().get(object)) return error;
-        if (auto error = object.raw_json().get(raw)) return error;
+        if (auto error = checked_raw_json(object, raw)) return error;
       } else {
         od::array array;
         if (auto error = value.get_array().get(array)) return error;
-        if (auto error = array.raw_json().get(raw)) return error;
+        if (auto error = checked_raw_json(array, raw)) return error;
       }
-      out = Value::of_raw_json(trim_json_space(raw));
+      out = Value::of_raw_json(raw);
       return simdjson::SUCCESS;
     }
   }

@@ -9,6 +9,7 @@
 
 #include <simdjson.h>
 
+#include "formats/json_validate.h"
 #include "src/errors.h"
 #include "src/record.h"
 
@@ -48,6 +49,17 @@ simdjson::error_code get_double_exact(od::value& value, double& out);
 
 // `text` without trailing JSON whitespace (simdjson's raw tokens keep it).
 std::string_view trim_json_space(std::string_view text);
+
+// An object's or array's JSON text, trimmed, to keep as a raw JSON value: On-Demand's
+// raw_json() is the text up to the matching bracket, unchecked inside, so it is checked
+// here (json_validate.h). TAPE_ERROR for text that is no JSON value.
+template <class Container>
+simdjson::error_code checked_raw_json(Container& container, std::string_view& out) {
+  std::string_view raw;
+  if (auto error = container.raw_json().get(raw)) return error;
+  out = trim_json_space(raw);
+  return is_json_value(out) ? simdjson::SUCCESS : simdjson::TAPE_ERROR;
+}
 
 // A string value written without escapes, as a view of the input between its quotes:
 // no copy into the parser's string buffer, and the view lives as long as the input. False

@@ -446,16 +446,16 @@ class JsonlLogsLoader final : public Loader {
         od::object object;
         std::string_view raw;
         check(value.get_object().get(object), "expected an object");
-        check(object.raw_json().get(raw), "expected an object");
-        out = Value::of_raw_json(trim_json_space(raw));
+        check(checked_raw_json(object, raw), "expected an object");
+        out = Value::of_raw_json(raw);
         return;
       }
       case od::json_type::array: {
         od::array array;
         std::string_view raw;
         check(value.get_array().get(array), "expected an array");
-        check(array.raw_json().get(raw), "expected an array");
-        out = Value::of_raw_json(trim_json_space(raw));
+        check(checked_raw_json(array, raw), "expected an array");
+        out = Value::of_raw_json(raw);
         return;
       }
     }

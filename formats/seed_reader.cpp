@@ -148,15 +148,15 @@ Value SeedReader::any(od::value value) const {
       od::object o;
       std::string_view raw;
       if (auto error = value.get_object().get(o)) fail_value(value, "expected an object", error);
-      if (auto error = o.raw_json().get(raw)) fail("expected an object", error);
-      return Value::of_raw_json(trim_json_space(raw));
+      if (auto error = checked_raw_json(o, raw)) fail("expected an object", error);
+      return Value::of_raw_json(raw);
     }
     case od::json_type::array: {
       od::array a;
       std::string_view raw;
       if (auto error = value.get_array().get(a)) fail_value(value, "expected an array", error);
-      if (auto error = a.raw_json().get(raw)) fail("expected an array", error);
-      return Value::of_raw_json(trim_json_space(raw));
+      if (auto error = checked_raw_json(a, raw)) fail("expected an array", error);
+      return Value::of_raw_json(raw);
     }
   }
   fail("expected a JSON value", simdjson::INCORRECT_TYPE);

@@ -182,8 +182,7 @@ class StageEventsLoader final : public Loader {
                  std::string_view& request_id) {
     od::object data = reader.object(value, "data");
     if (event.info.kind == Kind::kOther) {
-      if (auto error = data.raw_json().get(event.data_json)) reader.fail("expected data as an object", error);
-      event.data_json = trim_json_space(event.data_json);
+      if (auto error = checked_raw_json(data, event.data_json)) reader.fail("expected data as an object", error);
       if (auto error = data.reset().error()) reader.fail("expected data as an object", error);
     }
     reader.for_each_field(data, "data", [&](std::string_view key, od::value v) {

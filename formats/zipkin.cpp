@@ -311,15 +311,15 @@ class ZipkinLoader final : public Loader {
         od::object object;
         std::string_view raw;
         if (auto error = value.get_object().get(object)) reader.fail_value(value, "expected a tag value", error);
-        if (auto error = object.raw_json().get(raw)) reader.fail("expected a tag value", error);
-        return Value::of_raw_json(trim_json_space(raw));
+        if (auto error = checked_raw_json(object, raw)) reader.fail("expected a tag value", error);
+        return Value::of_raw_json(raw);
       }
       case od::json_type::array: {
         od::array array;
         std::string_view raw;
         if (auto error = value.get_array().get(array)) reader.fail_value(value, "expected a tag value", error);
-        if (auto error = array.raw_json().get(raw)) reader.fail("expected a tag value", error);
-        return Value::of_raw_json(trim_json_space(raw));
+        if (auto error = checked_raw_json(array, raw)) reader.fail("expected a tag value", error);
+        return Value::of_raw_json(raw);
       }
     }
     return Value{};

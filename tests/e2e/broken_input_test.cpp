@@ -853,3 +853,37 @@ TEST_CASE("broken: --lenient steps over a span that fails deep inside it, and re
                      ": expected status.code as a number or a STATUS_CODE_* name, found an array (the span was skipped)");
   CHECK(at[3].rfind("input.jsonl:2:", 0) == 0);
 }
+
+TEST_CASE("broken: an object or array kept as JSON text is checked whole, not passed on broken", "[e2e][broken]") {
+  // simdjson hands out a container's text without looking inside it; written out again,
+  // "[1 2]" would have come out as [12].
+  std::string log = tmp_path("raw_json.jsonl");
+  write(log,
+        "{\"time\":\"2025-01-15T10:30:00Z\",\"level\":\"info\",\"msg\":\"ok\",\"x\":[1,{\"a\":\"b\\\"c\"}]}\n"
+        "{\"time\":\"2025-01-15T10:30:01Z\",\"level\":\"info\",\"msg\":\"bad\",\"x\":[1 2]}\n");
+  // Located just past the array (where simdjson's reading stopped).
+  check_fails("stats " + log, "trace: error: " + log +
+                                  ":2:68: expected an array (The JSON document has an improper structure: missing or "
+                                  "superfluous commas, braces, missing keys, etc.)\n");
+  Counts counts = info("--lenient " + log);
+  CHECK(counts.logs == 1);
+  CHECK(counts.skipped == 1);
+  RunResult kept = run_trace("grep --format jsonl --lenient ok " + log);
+  CHECK(kept.out.find(R"("x":[1,{"a":"b\"c"}])") != std::string::npos);
+
+  std::string chrome = tmp_path("raw_json_chrome.json");
+  write(chrome,
+        "{\"traceEvents\":[\n"
+        "{\"name\":\"ok\",\"ph\":\"X\",\"ts\":1,\"dur\":2,\"pid\":1,\"tid\":1,\"args\":{\"a\":{\"b\":[]}}},\n"
+        "{\"name\":\"bad\",\"ph\":\"X\",\"ts\":1,\"dur\":2,\"pid\":1,\"tid\":1,\"args\":{\"a\":{\"b\" 1}}}\n"
+        "]}\n");
+  RunResult failed = run_trace("stats " + chrome);
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.out.empty());
+  CHECK(failed.err.find(chrome + ":3:") != std::string::npos);
+  CHECK(failed.err.find("malformed args (The JSON document has an improper structure") != std::string::npos);
+  counts = info("--lenient " + chrome);
+  CHECK(counts.spans == 1);
+  CHECK(counts.skipped == 1);
+  for (const std::string& p : {log, chrome}) std::remove(p.c_str());
+}
