@@ -154,18 +154,8 @@ bool ChromeRecordArgs::read_events_plain(PlainJsonCursor& in) {
     std::string_view key;
     while (in.next_field(key)) {
       if (key == "time_ns") {
-        // read_int64_lenient's plain cases; the others (and a duplicate key's partial
-        // reads) are left to it.
-        Value v;
-        std::string_view text;
-        if (in.read_string(text)) {
-          if (!parse_decimal_int(text, event.time_ns)) return false;
-        } else if (in.read_number(v)) {
-          if (v.kind == ValueKind::kInt) event.time_ns = v.integer;
-          else if (!double_to_int64(v.number, event.time_ns)) return false;
-        } else {
-          return false;
-        }
+        // What read_int64_lenient refuses is left to read() to decide on.
+        if (!read_plain_int64(in, event.time_ns)) return false;
       } else if (key == "name") {
         if (!in.read_string(event.name)) {
           event.name = {};

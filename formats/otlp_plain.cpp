@@ -3,23 +3,10 @@
 // unusual, this declines, and the loader reads the record with OtlpReader.
 #include "formats/otlp_plain.h"
 
-#include "formats/json_util.h"
 #include "formats/otlp_common.h"
 #include "formats/plain_json.h"
 
 namespace trace::formats {
-
-bool read_plain_int64(PlainJsonCursor& in, int64_t& out) {
-  std::string_view text;
-  if (in.read_string(text)) return parse_decimal_int(text, out);
-  Value number;
-  if (!in.read_number(number)) return false;
-  if (number.kind == ValueKind::kInt) {
-    out = number.integer;
-    return true;
-  }
-  return double_to_int64(number.number, out);
-}
 
 bool read_plain_enum(PlainJsonCursor& in, std::string_view prefix, const std::string_view* names, int count,
                      int unknown, int& out) {

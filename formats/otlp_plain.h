@@ -3,7 +3,8 @@
 // (otlp_common.h) for the inputs it accepts, and returns false for any other: a value of
 // another type, one OtlpReader would convert or render (an enum or a double written as a
 // string, an arrayValue or kvlistValue), or text that is not plain. The loader then reads
-// the record the general way, with its checks and messages.
+// the record the general way, with its checks and messages. A fixed64/int64
+// (OtlpReader::read_int64) is plain_json.h's read_plain_int64.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +17,6 @@
 namespace trace::formats {
 
 class PlainJsonCursor;
-
-// A fixed64/int64 as a decimal string or a number (OtlpReader::read_int64).
-bool read_plain_int64(PlainJsonCursor& in, int64_t& out);
 
 // An enum by name, with or without `prefix`, or by number; numbers outside the table
 // are `unknown`, as proto3 keeps them (OtlpReader::read_enum).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "formats/json_scan.h"
+#include "formats/json_util.h"
 
 namespace trace::formats {
 
@@ -159,6 +160,18 @@ bool PlainJsonCursor::finish_value() {
     rare |= flat_json::index_quotes(p_ + at, std::min(end - at, sizeof words_ * 8), words_);
   }
   return rare == 0 || flat_json::rare_bytes_allowed(rare, p_, end) || fail();
+}
+
+bool read_plain_int64(PlainJsonCursor& in, int64_t& out) {
+  std::string_view text;
+  if (in.read_string(text)) return parse_decimal_int(text, out);
+  Value number;
+  if (!in.read_number(number)) return false;
+  if (number.kind == ValueKind::kInt) {
+    out = number.integer;
+    return true;
+  }
+  return double_to_int64(number.number, out);
 }
 
 }  // namespace trace::formats

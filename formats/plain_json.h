@@ -162,4 +162,8 @@ class PlainJsonCursor {
   uint64_t fresh_ = 0;  // bit d: the container at depth d + 1 has no member yet
 };
 
+// An integer written as a decimal string or a number, as read_int64_lenient (json_util.h)
+// reads it (a double rounded); false for any other value, or one it refuses.
+bool read_plain_int64(PlainJsonCursor& in, int64_t& out);
+
 }  // namespace trace::formats
