@@ -161,6 +161,7 @@ bool read_head_field(HeadField field, std::string_view event, std::string_view v
 // and checks, the args of every event it pushes. The event's end comes from this walk,
 // so that its bytes are scanned once, not once to find the end and once to read it.
 bool read_head_fast(std::string_view rest, uint64_t offset, EventHead& head, size_t& length) {
+  head = EventHead{};
   PlainJsonCursor cursor(rest, PlainJsonCursor::ValueAtStart{});
   if (!cursor.begin_object()) return false;
   uint32_t seen = 0;  // a key written twice: the first wins
@@ -252,15 +253,13 @@ class ChromeTraceLoader : public Loader {
   bool next_event_or_throw(ChromeEventScanner& scanner, std::string_view& event, EventHead& head) {
     size_t start = 0;
     if (!scanner.next_start(start)) return false;
-    head = EventHead{};
     size_t length = 0;
-    if (read_head_fast(text_.substr(start), start, head, length)) {
-      head.read = true;
+    head.read = read_head_fast(text_.substr(start), start, head, length);
+    if (head.read) {
       event = text_.substr(start, length);
       scanner.event_ends_at(start + length);
     } else {
-      head = EventHead{};
-      scanner.finish_event(event);
+      scanner.finish_event(event);  // scan_event has read_head read it
     }
     return true;
   }
