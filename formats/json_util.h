@@ -84,8 +84,8 @@ bool read_double_lenient(od::value value, double& out);
 
 // Reads any JSON value as a record attribute Value: strings in place when they have no
 // escapes, else unescaped in the parser's buffer; integers that fit int64 as ints and
-// other numbers as doubles; objects and
-// arrays as their JSON text (a view into the input).
+// other numbers as doubles; objects and arrays as their JSON text (a view into the
+// input, checked: checked_raw_json).
 simdjson::error_code read_json_value(od::value value, Value& out);
 
 // Lower-cases ASCII hex ids in place into `out`; returns a view of out.

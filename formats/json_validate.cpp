@@ -3,11 +3,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "formats/json_scan.h"
+
 namespace trace::formats {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
@@ -26,9 +27,7 @@ class Checker {
 
  private:
   char at() const { return pos_ < size_ ? p_[pos_] : '\0'; }
-  void skip_space() {
-    while (pos_ < size_ && is_space(p_[pos_])) ++pos_;
-  }
+  void skip_space() { pos_ = skip_whitespace(std::string_view(p_, size_), pos_); }
 
   // A value, then (inside containers) the separators around the next ones. Containers
   // are walked with a stack of bits, so that any depth costs no native stack and a bit a
