@@ -188,7 +188,8 @@ if [[ $OTLP == 1 ]]; then
   run_case "trace" "trace stats OTLP_FILE" "$OTLP_FILE" "$REPEAT" "$TRACE" stats "$OTLP_FILE"
   run_case "trace" "trace stats -j1 OTLP_DOC" "$OTLP_DOC" "$REPEAT" "$TRACE" stats -j1 "$OTLP_DOC"
   run_case "trace" "trace stats -j2 OTLP_DOC" "$OTLP_DOC" "$REPEAT" "$TRACE" stats -j2 "$OTLP_DOC"
-  run_case "trace" "trace stats CHROME_DOC" "$CHROME_DOC" "$REPEAT" "$TRACE" stats "$CHROME_DOC"
+  run_case "trace" "trace stats -j1 CHROME_DOC" "$CHROME_DOC" "$REPEAT" "$TRACE" stats -j1 "$CHROME_DOC"
+  run_case "trace" "trace stats -j2 CHROME_DOC" "$CHROME_DOC" "$REPEAT" "$TRACE" stats -j2 "$CHROME_DOC"
 fi
 
 # The slow tools get the prefix only, once; trace runs on the same prefix for comparison.

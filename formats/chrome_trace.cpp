@@ -2,62 +2,30 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "formats/chrome_record_args.h"
 #include "formats/chrome_scan.h"
-#include "formats/chrome_tracks.h"
+#include "formats/chrome_timeline.h"
+#include "formats/json_scan.h"
 #include "formats/json_util.h"
 #include "formats/newline_count.h"
 #include "formats/plain_json.h"
 #include "src/errors.h"
-#include "src/huge_pages.h"
 #include "src/severity.h"
 
 namespace trace::formats {
 
 namespace {
-
-constexpr int64_t kOpenEnd = std::numeric_limits<int64_t>::max();
-constexpr uint32_t kNoItem = std::numeric_limits<uint32_t>::max();
-
-enum class ItemKind : uint8_t { kComplete, kBeginEnd, kInstant, kCounter };
-
-// One record to be: an X event, a B (or async b/S) event with its E (e/F), an instant
-// (i/I/n), or a counter sample (C, pushed as a log record). Small, so that one can
-// be kept per event of a big file; the text stays in memory, so names and args are read
-// again from it when the span is pushed.
-struct Item {
-  int64_t start_ns = 0;       // relative to the file's time base
-  int64_t end_ns = 0;         // kOpenEnd for a B never closed
-  uint64_t offset = 0;        // the X, B or instant event within the text
-  uint64_t end_offset = 0;    // the E event that closed a B
-  uint64_t index = 0;         // position among all events of the file: the span id
-  uint64_t line = 0;          // line of the event's start; 0 = unknown
-  uint32_t length = 0;
-  uint32_t end_length = 0;    // 0 = no E event
-  uint32_t thread = 0;
-  uint32_t open_parent = kNoItem;  // B only: the B that was innermost open when it began
-  ItemKind kind = ItemKind::kComplete;
-  bool duration_unknown = false;   // X without dur, B never closed
-  bool unscoped = false;           // process- or global-scope instant: inside no slice
-};
-
-struct Thread {
-  std::string pid, tid;
-  std::string name;            // from thread_name metadata
-  std::vector<uint32_t> open;  // B items not closed yet, innermost last
-  // Filled once the whole file is read, as process names may come last.
-  std::string service, trace_id, id_prefix;
-};
 
 // What the first pass needs of an event. Views die with the parser's next document.
 struct EventHead {
@@ -180,53 +148,43 @@ bool read_head_fast(std::string_view rest, uint64_t offset, EventHead& head, siz
   return true;
 }
 
-// A slice contains another that starts before it ends and ends no later. A slice that
-// starts exactly where a slice ends follows it, so zero-length slices contain nothing.
-bool contains(const Item& parent, const Item& child) {
-  return child.start_ns < parent.end_ns && child.end_ns <= parent.end_ns;
-}
+// What pass 1 builds from a run of consecutive events: the whole event array on one
+// thread, or a part of a big trace's array on a worker thread of its own.
+struct EventRun {
+  explicit EventRun(bool part) : timeline(part) {}
+
+  ChromeTimeline timeline;
+  uint64_t events = 0;     // events read: the next one's index
+  uint64_t line = 0;       // the line at line_pos; a part's count from 0 at its start
+  uint64_t line_pos = 0;
+  std::string async_tid;   // the track of the last async event
+  // A part: its first event's start, and where the last event it read ends.
+  size_t start = 0;
+  size_t end = 0;
+};
 
 class ChromeTraceLoader : public Loader {
  public:
   Flow load(std::string_view text, const SourceRef& where, LoadContext& ctx, RecordSink& sink) override {
     text_ = text;
     where_ = where;
-    items_.clear();
-    threads_.clear();
-    tracks_.clear();
-    process_names_.clear();
-    last_thread_ = kNoItem;
-    line_ = where.line;
-    line_pos_ = 0;
+    skips_ = ctx.skips;
+    main_ = std::make_unique<EventRun>(false);
+    main_->line = where.line;
     // A guess at the event count saves copying the items as they grow; an event is
     // rarely under 128 bytes, and reserved pages never touched cost nothing.
-    items_.reserve(text.size() / 128);
+    main_->timeline.reserve(text.size() / 128);
 
-    skips_ = ctx.skips;
-
-    // Pass 1: every event once, in file order: B/E pairing, metadata, one Item per span.
+    // Pass 1: every event once, in file order: B/E pairing, metadata, one item per span.
     ChromeEventScanner scanner(text);
-    std::string_view event;
-    EventHead head;
-    for (uint64_t index = 0; next_event(scanner, event, head); ++index) {
-      if (skips_ == nullptr) {
-        scan_event(ctx.parser, event, index, head);
-        continue;
-      }
-      // Each event is a JSON text of its own, found by the scanner: a bad one is
-      // skipped alone under --lenient.
-      try {
-        scan_event(ctx.parser, event, index, head);
-      } catch (const DocumentError& e) {
-        skips_->skip(e.offset(), fmt::format("{} (the event was skipped)", e.what()));
-      }
-    }
+    if (ctx.pool != nullptr) scan_in_parts(scanner, ctx);
+    else scan_events(scanner, ctx.parser, std::string_view::npos);
     base_ns_ = scanner.base_ns();
     producer_ = scanner.producer();
+    main_->timeline.finish();
 
-    // Pass 2: per thread, in start order, nesting rebuilt with a stack.
-    prepare_threads();
-    return push_spans(ctx.parser, sink);
+    // Pass 2: per thread, in start order, nested by time and B/E pairs.
+    return push_spans(ctx, sink);
   }
 
   // Nothing is left for the end: the whole file is one text, so load() already pushed
@@ -235,36 +193,160 @@ class ChromeTraceLoader : public Loader {
   std::string_view producer() const override { return producer_; }
 
  private:
+  class SpanPusher;
+
   uint64_t offset_of(const char* p) const { return static_cast<uint64_t>(p - text_.data()); }
 
-  // The scanner's next event, its head read when it is plain (head.read), else left to
-  // scan_event. Under --lenient, broken layout between events (a cut-off event, a missing
-  // comma) ends the array there: the events before it are kept.
-  bool next_event(ChromeEventScanner& scanner, std::string_view& event, EventHead& head) {
-    if (skips_ == nullptr) return next_event_or_throw(scanner, event, head);
+  // Reads the events from the scanner's next one on into main_, until the array ends or
+  // an event starts at `bound` or later: then returns that start, the event not read.
+  size_t scan_events(ChromeEventScanner& scanner, od::parser& parser, size_t bound) {
+    std::string_view event;
+    EventHead head;
+    size_t start = 0;
+    while (next_start(scanner, start)) {
+      if (start >= bound) return start;
+      if (!next_event(scanner, start, event, head)) break;
+      uint64_t index = main_->events++;
+      if (skips_ == nullptr) {
+        read_event(*main_, parser, event, index, head);
+        continue;
+      }
+      // Each event is a JSON text of its own, found by the scanner: a bad one is
+      // skipped alone under --lenient.
+      try {
+        read_event(*main_, parser, event, index, head);
+      } catch (const DocumentError& e) {
+        skips_->skip(e.offset(), fmt::format("{} (the event was skipped)", e.what()));
+      }
+    }
+    return std::string_view::npos;
+  }
+
+  // The scanner's next event start. Under --lenient, broken layout between events (a
+  // cut-off event, a missing comma) ends the array there: the events before it are kept.
+  bool next_start(ChromeEventScanner& scanner, size_t& start) {
+    return or_skip_rest([&] { return scanner.next_start(start); });
+  }
+
+  // The event at `start`, its head read when it is plain (head.read), else left to
+  // read_event.
+  bool next_event(ChromeEventScanner& scanner, size_t start, std::string_view& event, EventHead& head) {
+    return or_skip_rest([&] {
+      size_t length = 0;
+      head.read = read_head_fast(text_.substr(start), start, head, length);
+      if (head.read) {
+        event = text_.substr(start, length);
+        scanner.event_ends_at(start + length);
+      } else {
+        scanner.finish_event(event);  // read_event has read_head read it
+      }
+      return true;
+    });
+  }
+
+  template <class Step>
+  bool or_skip_rest(Step&& step) {
+    if (skips_ == nullptr) return step();
     try {
-      return next_event_or_throw(scanner, event, head);
+      return step();
     } catch (const DocumentError& e) {
       skips_->skip(e.offset(), fmt::format("{} (the rest of the trace was skipped)", e.what()));
       return false;
     }
   }
 
-  bool next_event_or_throw(ChromeEventScanner& scanner, std::string_view& event, EventHead& head) {
-    size_t start = 0;
-    if (!scanner.next_start(start)) return false;
-    size_t length = 0;
-    head.read = read_head_fast(text_.substr(start), start, head, length);
-    if (head.read) {
-      event = text_.substr(start, length);
-      scanner.event_ends_at(start + length);
-    } else {
-      scanner.finish_event(event);  // scan_event has read_head read it
+  // Pass 1 of a big trace on every worker: the array is cut into as many parts, each
+  // starting at what looks like an event near an even share of its bytes. Worker 0 reads
+  // the first part into main_ as one pass would; each other worker reads its part into a
+  // timeline of its own, stopping at the next part's start, before an event in error and
+  // at the array's end. Parts are then joined in order: a part is appended where the
+  // reading before it stopped exactly at its start (else its start was no event start,
+  // and it is dropped), and the reading goes on from wherever the appended part stopped,
+  // one event at a time up to the next part. So the result, errors included, is what one
+  // pass gives.
+  void scan_in_parts(ChromeEventScanner& scanner, LoadContext& ctx) {
+    size_t first = 0;
+    if (!next_start(scanner, first)) return;
+    std::vector<std::unique_ptr<EventRun>> parts;
+    size_t workers = ctx.pool->size();
+    for (size_t w = 1; w < workers; ++w) {
+      size_t from = parts.empty() ? first + 1 : parts.back()->start + 1;
+      size_t start = guess_event_start(std::max(from, first + (text_.size() - first) / workers * w));
+      if (start == std::string_view::npos) break;
+      parts.push_back(std::make_unique<EventRun>(true));
+      parts.back()->start = start;
     }
-    return true;
+    auto bound = [&](size_t part) { return part < parts.size() ? parts[part]->start : std::string_view::npos; };
+    size_t stop = std::string_view::npos;
+    ctx.pool->run_each([&](size_t w, LoadContext& worker) {
+      if (w == 0) stop = scan_events(scanner, ctx.parser, bound(0));
+      else if (w <= parts.size()) read_part(*parts[w - 1], worker.parser, bound(w));
+    });
+    for (size_t part = 0; stop != std::string_view::npos; ++part) {
+      EventRun& run = *parts[part];
+      if (stop == run.start && run.events > 0) {
+        uint64_t line = line_at(*main_, run.start);
+        main_->timeline.append(std::move(run.timeline), main_->events, line);
+        main_->events += run.events;
+        main_->line = line + run.line;  // both 0 when lines are unknown
+        main_->line_pos = run.line_pos;
+        scanner.event_ends_at(run.end);
+      }
+      parts[part].reset();
+      stop = scan_events(scanner, ctx.parser, bound(part + 1));
+    }
   }
 
-  od::document iterate(od::parser& parser, std::string_view event) {
+  // The first place at or after `from` that looks like the start of an event: a '{'
+  // after a ',' (whitespace around both allowed) that reads as a plain event with a ph.
+  // npos when none is found within a few events' bytes.
+  size_t guess_event_start(size_t from) const {
+    constexpr size_t kSearch = size_t(1) << 20;
+    size_t limit = std::min(text_.size(), from + kSearch);
+    for (size_t pos = from; pos < limit; ++pos) {
+      const char* comma = static_cast<const char*>(std::memchr(text_.data() + pos, ',', limit - pos));
+      if (comma == nullptr) break;
+      pos = offset_of(comma);
+      size_t start = skip_whitespace(text_, pos + 1);
+      if (start >= text_.size() || text_[start] != '{') continue;
+      EventHead head;
+      size_t length = 0;
+      if (read_head_fast(text_.substr(start), start, head, length) && !head.ph.empty()) return start;
+    }
+    return std::string_view::npos;
+  }
+
+  // A part's events, from run.start up to `bound`. It never throws: it stops before an
+  // event in error (or cut off), which the join reads again and reports.
+  void read_part(EventRun& run, od::parser& parser, size_t bound) {
+    run.timeline.reserve((std::min(bound, text_.size()) - run.start) / 128);  // as load() does
+    run.line_pos = run.start;
+    size_t start = run.start;
+    run.end = run.start;
+    while (start < bound) {
+      EventHead head;
+      size_t length = 0;
+      head.read = read_head_fast(text_.substr(start), start, head, length);
+      if (!head.read) {
+        size_t end = find_value_end(text_, start);
+        if (end == std::string_view::npos) break;
+        length = end - start;
+      }
+      try {
+        read_event(run, parser, text_.substr(start, length), run.events, head);
+      } catch (const DocumentError&) {
+        break;
+      }
+      ++run.events;
+      run.end = start + length;
+      size_t comma = skip_whitespace(text_, run.end);
+      if (comma >= text_.size() || text_[comma] != ',') return;
+      start = skip_whitespace(text_, comma + 1);
+      if (start >= text_.size() || text_[start] != '{') return;
+    }
+  }
+
+  od::document iterate(od::parser& parser, std::string_view event) const {
     // The rest of the text (then its padding) pads the event.
     uint64_t offset = offset_of(event.data());
     size_t capacity = text_.size() - offset + simdjson::SIMDJSON_PADDING;
@@ -276,28 +358,14 @@ class ChromeTraceLoader : public Loader {
     return doc;
   }
 
-  uint64_t line_at(uint64_t offset) {
+  uint64_t line_at(EventRun& run, uint64_t offset) const {
     if (where_.line == 0) return 0;
-    line_ += count_newlines(text_.data() + line_pos_, offset - line_pos_);
-    line_pos_ = offset;
-    return line_;
+    run.line += count_newlines(text_.data() + run.line_pos, offset - run.line_pos);
+    run.line_pos = offset;
+    return run.line;
   }
 
-  uint32_t thread_index(std::string_view pid, std::string_view tid) {
-    // Events of one thread usually come in runs.
-    if (last_thread_ < threads_.size() && threads_[last_thread_].pid == pid && threads_[last_thread_].tid == tid)
-      return last_thread_;
-    last_thread_ = find_thread(pid, tid);
-    return last_thread_;
-  }
-
-  uint32_t find_thread(std::string_view pid, std::string_view tid) {
-    uint32_t index = tracks_.find_or_add(pid, tid);
-    if (index == threads_.size()) threads_.push_back(Thread{std::string(pid), std::string(tid), {}, {}, {}, {}, {}});
-    return index;
-  }
-
-  EventHead read_head(od::parser& parser, std::string_view event) {
+  EventHead read_head(od::parser& parser, std::string_view event) const {
     EventHead head;
     od::document doc = iterate(parser, event);
     od::object object;
@@ -339,7 +407,10 @@ class ChromeTraceLoader : public Loader {
     return head;
   }
 
-  void scan_event(od::parser& parser, std::string_view event, uint64_t index, EventHead& head) {
+  // One event into the run's timeline. A part stops before an event that throws and
+  // leaves it to the join, which reads it again: what it changed before throwing (a new
+  // thread) it changes the same way again.
+  void read_event(EventRun& run, od::parser& parser, std::string_view event, uint64_t index, EventHead& head) const {
     uint64_t offset = offset_of(event.data());
     if (event.size() > std::numeric_limits<uint32_t>::max())
       throw DocumentError(offset, "event too large (over 4 GiB)");
@@ -351,135 +422,150 @@ class ChromeTraceLoader : public Loader {
       case 'X': case 'B': case 'E': case 'i': case 'I': case 'C': break;
       // Async (nestable b/e/n, legacy S/F): each cat+id is a track of its own in the
       // process, nested like B/E on a thread.
-      case 'b': ph = 'B'; head.tid = async_track(head); break;
-      case 'e': ph = 'E'; head.tid = async_track(head); break;
-      case 'n': ph = 'i'; head.tid = async_track(head); break;
-      case 'S': ph = 'B'; head.tid = async_track(head); break;
-      case 'F': ph = 'E'; head.tid = async_track(head); break;
-      case 'M': return read_metadata(parser, event, head);
+      case 'b': ph = 'B'; head.tid = async_track(run, head); break;
+      case 'e': ph = 'E'; head.tid = async_track(run, head); break;
+      case 'n': ph = 'i'; head.tid = async_track(run, head); break;
+      case 'S': ph = 'B'; head.tid = async_track(run, head); break;
+      case 'F': ph = 'E'; head.tid = async_track(run, head); break;
+      case 'M': return read_metadata(run, parser, event, head);
       default: return;  // flows, async steps, samples, objects, memory dumps: not records
     }
     if (!head.has_ts) throw DocumentError(head.bad_ts.value_or(offset), "expected ts as a number");
-    if (items_.size() >= kNoItem) throw DocumentError(offset, "too many events (over 4 billion spans)");
-    Item item;
+    if (run.timeline.size() >= kNoChromeItem) throw DocumentError(offset, "too many events (over 4 billion spans)");
+    uint32_t thread = run.timeline.thread_index(head.pid, head.tid);
+    auto length = static_cast<uint32_t>(event.size());
+    if (ph == 'E') return run.timeline.close(thread, ChromeEnd{head.ts_ns, offset, length});
+    ChromeItem item;
     item.start_ns = head.ts_ns;
     item.end_ns = head.ts_ns;
     item.offset = offset;
-    item.length = static_cast<uint32_t>(event.size());
+    item.length = length;
     item.index = index;
-    item.thread = thread_index(head.pid, head.tid);
-    Thread& thread = threads_[item.thread];
-    if (ph == 'E') {
-      if (thread.open.empty()) return;  // its B came before the recording started
-      Item& begin = items_[thread.open.back()];
-      thread.open.pop_back();
-      begin.end_ns = std::max(head.ts_ns, begin.start_ns);
-      begin.end_offset = offset;
-      begin.end_length = item.length;
-      return;
-    }
-    item.line = line_at(offset);
+    item.thread = thread;
+    item.line = line_at(run, offset);
     if (ph == 'X') {
       if (head.bad_dur) throw DocumentError(*head.bad_dur, "expected dur as a number");
       if (head.has_dur && head.dur_ns < 0) throw DocumentError(head.dur_at, "expected dur as a non-negative number");
       item.duration_unknown = !head.has_dur;
       if (head.has_dur) item.end_ns = head.ts_ns + head.dur_ns;
     } else if (ph == 'C') {
-      item.kind = ItemKind::kCounter;
+      item.kind = ChromeItemKind::kCounter;
     } else if (ph == 'B') {
-      item.kind = ItemKind::kBeginEnd;
-      item.end_ns = kOpenEnd;
-      item.open_parent = thread.open.empty() ? kNoItem : thread.open.back();
-      thread.open.push_back(static_cast<uint32_t>(items_.size()));
+      item.kind = ChromeItemKind::kBeginEnd;
+      item.end_ns = kChromeOpenEnd;
     } else {
-      item.kind = ItemKind::kInstant;
+      item.kind = ChromeItemKind::kInstant;
       item.unscoped = head.scope == "g" || head.scope == "p";
     }
-    items_.push_back(item);
+    run.timeline.add(item);
   }
 
-  void read_metadata(od::parser& parser, std::string_view event, const EventHead& head) {
+  void read_metadata(EventRun& run, od::parser& parser, std::string_view event, const EventHead& head) const {
     bool process = head.name == "process_name";
     if (!process && head.name != "thread_name") return;  // sort indices, labels: display only
     std::string pid(head.pid);  // copied: reading args reuses the parser
-    uint32_t thread = process ? kNoItem : thread_index(head.pid, head.tid);
+    uint32_t thread = process ? kNoChromeItem : run.timeline.thread_index(head.pid, head.tid);
     od::document doc = iterate(parser, event);
     std::string_view name;
     if (doc["args"]["name"].get_string().get(name) != simdjson::SUCCESS) return;
-    if (process) process_names_[pid] = std::string(name);
-    else threads_[thread].name = std::string(name);
+    if (process) run.timeline.name_process(pid, name);
+    else run.timeline.name_thread(thread, name);
   }
 
-  void prepare_threads() {
-    for (Thread& thread : threads_) {
-      for (uint32_t open : thread.open) items_[open].duration_unknown = true;
-      auto it = process_names_.find(thread.pid);
-      thread.service = it != process_names_.end() ? it->second : "pid " + thread.pid;
-      thread.trace_id = "pid:" + thread.pid;
-      thread.id_prefix = thread.pid + ":" + thread.tid + ":";
+  // The track an async event lives on: its category and id, within its process.
+  static std::string_view async_track(EventRun& run, const EventHead& head) {
+    run.async_tid.assign("async:");
+    run.async_tid.append(head.cat);
+    run.async_tid.push_back(':');
+    run.async_tid.append(head.id);
+    return run.async_tid;
+  }
+
+  static std::string_view read_async_id(od::value value) {
+    od::json_type type;
+    if (value.type().get(type) != simdjson::SUCCESS) return {};
+    std::string_view text;
+    if (type == od::json_type::string) {
+      if (value.get_string().get(text) != simdjson::SUCCESS) return {};
+      return text;
     }
+    if (type == od::json_type::object) {  // id2: {"local": ...} or {"global": ...}
+      od::object object;
+      if (value.get_object().get(object) != simdjson::SUCCESS || object.raw_json().get(text) != simdjson::SUCCESS)
+        return {};
+      return trim_json_space(text);
+    }
+    return trim_json_space(value.raw_json_token());
   }
 
   // order_ = the items by thread, then by start, outer slices first. One sort of every
   // item chased a random item per comparison; grouping by thread is a counting sort, and
   // a thread's items, near one another in the file, are usually in order already.
   void order_items() {
-    thread_starts_.assign(threads_.size() + 1, 0);
-    for (const Item& item : items_) ++thread_starts_[item.thread + 1];
-    std::partial_sum(thread_starts_.begin(), thread_starts_.end(), thread_starts_.begin());
-    order_.resize(items_.size());
-    std::vector<uint32_t> next(thread_starts_.begin(), thread_starts_.end() - 1);
-    for (uint32_t i = 0; i < items_.size(); ++i) order_[next[items_[i].thread]++] = i;
-    auto before = [this](uint32_t a, uint32_t b) {
-      const Item& x = items_[a];
-      const Item& y = items_[b];
+    const ChromeTimeline& items = main_->timeline;
+    size_t threads = items.threads().size();
+    std::vector<uint32_t> thread_starts(threads + 1, 0);
+    for (uint32_t i = 0; i < items.size(); ++i) ++thread_starts[items[i].thread + 1];
+    std::partial_sum(thread_starts.begin(), thread_starts.end(), thread_starts.begin());
+    order_.resize(items.size());
+    std::vector<uint32_t> next(thread_starts.begin(), thread_starts.end() - 1);
+    for (uint32_t i = 0; i < items.size(); ++i) order_[next[items[i].thread]++] = i;
+    auto before = [&items](uint32_t a, uint32_t b) {
+      const ChromeItem& x = items[a];
+      const ChromeItem& y = items[b];
       if (x.start_ns != y.start_ns) return x.start_ns < y.start_ns;
       if (x.end_ns != y.end_ns) return x.end_ns > y.end_ns;  // outer slices first
       return x.index < y.index;
     };
-    for (size_t t = 0; t < threads_.size(); ++t) {
-      auto begin = order_.begin() + thread_starts_[t];
-      auto end = order_.begin() + thread_starts_[t + 1];
+    for (size_t t = 0; t < threads; ++t) {
+      auto begin = order_.begin() + thread_starts[t];
+      auto end = order_.begin() + thread_starts[t + 1];
       if (!std::is_sorted(begin, end, before)) std::sort(begin, end, before);
     }
   }
 
-  Flow push_spans(od::parser& parser, RecordSink& sink) {
-    order_items();
-    uint32_t thread = kNoItem;
-    for (uint32_t i : order_) {
-      const Item& item = items_[i];
-      if (item.thread != thread) {
-        stack_.clear();
-        thread = item.thread;
-      }
-      if (item.kind == ItemKind::kCounter) {
-        if (push_or_skip([&] { return push_counter(parser, item, sink); }) == Flow::kStop) return Flow::kStop;
-        continue;
-      }
-      const Item* parent = nullptr;
-      if (!item.unscoped) {
-        // B/E nesting is the file's word (it settles equal timestamps); X nesting is by time.
-        while (!stack_.empty() && stack_.back() != item.open_parent && !contains(items_[stack_.back()], item))
-          stack_.pop_back();
-        if (!stack_.empty()) parent = &items_[stack_.back()];
-        if (item.kind != ItemKind::kInstant) stack_.push_back(i);
-      }
-      if (push_or_skip([&] { return push_span(parser, item, parent, sink); }) == Flow::kStop)
-        return Flow::kStop;
+  Flow push_spans(LoadContext& ctx, RecordSink& sink);
+
+  std::string_view text_;
+  SourceRef where_;
+  SkipReporter* skips_ = nullptr;
+  std::optional<int64_t> base_ns_;
+  std::string_view producer_;  // a literal
+  std::unique_ptr<EventRun> main_;  // every event's, once pass 1 is over
+  std::vector<uint32_t> order_;
+};
+
+// Pass 2 on one thread: reads the name, cat and args of the items it is given and
+// pushes their records. The text and pass 1's results are only read, so that several
+// pushers can push at once.
+class ChromeTraceLoader::SpanPusher {
+ public:
+  explicit SpanPusher(const ChromeTraceLoader& trace) : trace_(trace), items_(trace.main_->timeline) {}
+
+  // The items order_[from..to), with `parser` for the events that are not plain.
+  Flow push(od::parser& parser, size_t from, size_t to, RecordSink& sink) {
+    for (size_t k = from; k < to; ++k) {
+      const ChromeItem& item = items_[trace_.order_[k]];
+      uint32_t parent = item.parent;
+      Flow flow = push_or_skip([&] {
+        if (item.kind == ChromeItemKind::kCounter) return push_counter(parser, item, sink);
+        return push_span(parser, item, parent == kNoChromeItem ? nullptr : &items_[parent], sink);
+      });
+      if (flow == Flow::kStop) return Flow::kStop;
     }
     return Flow::kContinue;
   }
 
+ private:
   // Pass 2 reads name and args, which pass 1 stepped over unchecked: under --lenient an
   // event broken there is skipped alone (its children keep it as their parent).
   template <class Push>
   Flow push_or_skip(Push&& push) {
-    if (skips_ == nullptr) return push();
+    if (trace_.skips_ == nullptr) return push();
     try {
       return push();
     } catch (const DocumentError& e) {
-      skips_->skip(e.offset(), fmt::format("{} (the event was skipped)", e.what()));
+      trace_.skips_->skip(e.offset(), fmt::format("{} (the event was skipped)", e.what()));
       return Flow::kContinue;
     }
   }
@@ -538,13 +624,13 @@ class ChromeTraceLoader : public Loader {
   // Reads name, cat and args of one event; with `merge` (the E of a B) its args replace
   // the B's args of the same key and its name and cat only fill in missing ones.
   void read_body(od::parser& parser, std::string_view event, bool merge) {
-    od::document doc = iterate(parser, event);
+    od::document doc = trace_.iterate(parser, event);
     od::object object;
-    if (auto error = doc.get_object().get(object)) fail_at(doc, text_, "expected an event object", error);
+    if (auto error = doc.get_object().get(object)) fail_at(doc, trace_.text_, "expected an event object", error);
     bool name_seen = false, cat_seen = false;  // a key written twice: the first wins
     for (auto result : object) {
       od::field field;
-      if (auto error = std::move(result).get(field)) fail_at(doc, text_, "malformed event", error);
+      if (auto error = std::move(result).get(field)) fail_at(doc, trace_.text_, "malformed event", error);
       od::raw_json_string key = field.key();
       od::value value = field.value();
       bool is_name = key.unsafe_is_equal("name");
@@ -561,13 +647,13 @@ class ChromeTraceLoader : public Loader {
         for (auto arg_result : args) {
           od::field arg;
           Attr attr;
-          if (auto error = std::move(arg_result).get(arg)) fail_at(doc, text_, "malformed args", error);
-          if (auto error = arg.unescaped_key().get(attr.key)) fail_at(doc, text_, "malformed args", error);
+          if (auto error = std::move(arg_result).get(arg)) fail_at(doc, trace_.text_, "malformed args", error);
+          if (auto error = arg.unescaped_key().get(attr.key)) fail_at(doc, trace_.text_, "malformed args", error);
           if (attr.key == kChromeRecordArgsKey && is_object(arg.value())) {
-            if (auto error = record_args_.read(arg.value())) fail_at(doc, text_, "malformed args", error);
+            if (auto error = record_args_.read(arg.value())) fail_at(doc, trace_.text_, "malformed args", error);
             continue;
           }
-          if (auto error = read_json_value(arg.value(), attr.value)) fail_at(doc, text_, "malformed args", error);
+          if (auto error = read_json_value(arg.value(), attr.value)) fail_at(doc, trace_.text_, "malformed args", error);
           auto same = merge ? std::find_if(attrs_.begin() + 1, attrs_.end(),
                                            [&](const Attr& a) { return a.key == attr.key; })
                             : attrs_.end();
@@ -578,8 +664,12 @@ class ChromeTraceLoader : public Loader {
     }
   }
 
-  void format_id(std::string& out, const Thread& thread, uint64_t index) {
-    out.assign(thread.id_prefix);
+  // "pid:tid:index": unique in the file, and the same for the same trace read again.
+  void format_id(std::string& out, uint32_t thread, uint64_t index) {
+    out.assign(items_.pid(thread));
+    out.push_back(':');
+    out.append(items_.tid(thread));
+    out.push_back(':');
     char digits[24];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
     out.append(digits, end);
@@ -587,64 +677,38 @@ class ChromeTraceLoader : public Loader {
 
   // A counter sample is a measurement at an instant, not an operation: a log record named
   // by the counter, its series (args) as fields, in its process's trace.
-  Flow push_counter(od::parser& parser, const Item& item, RecordSink& sink) {
-    const Thread& thread = threads_[item.thread];
-    std::string_view event = text_.substr(item.offset, item.length);
+  Flow push_counter(od::parser& parser, const ChromeItem& item, RecordSink& sink) {
+    const ChromeThread& thread = items_.threads()[item.thread];
+    std::string_view event = trace_.text_.substr(item.offset, item.length);
     read_event_body(parser, event);
     if (cat_.empty()) attrs_.erase(attrs_.begin());
     else attrs_.front() = {"cat", Value::of_string(cat_)};
     attrs_.push_back({"chrome.ph", Value::of_string("C")});
     LogRecord log;
-    log.time_ns = base_ns_.value_or(0) + item.start_ns;
+    log.time_ns = trace_.base_ns_.value_or(0) + item.start_ns;
     log.message = name_;
     log.logger = "counter";
-    log.service = thread.service;
-    log.trace_id = thread.trace_id;
+    log.service = items_.process(thread).service;
+    log.trace_id = items_.process(thread).trace_id;
     log.fields = attrs_;
-    log.src = {where_.file_index, item.line, where_.offset + item.offset, event};
+    log.src = {trace_.where_.file_index, item.line, trace_.where_.offset + item.offset, event};
     return sink.on_log(log);
   }
 
-  // The track an async event lives on: its category and id, within its process.
-  std::string_view async_track(const EventHead& head) {
-    async_tid_.assign("async:");
-    async_tid_.append(head.cat);
-    async_tid_.push_back(':');
-    async_tid_.append(head.id);
-    return async_tid_;
-  }
-
-  static std::string_view read_async_id(od::value value) {
-    od::json_type type;
-    if (value.type().get(type) != simdjson::SUCCESS) return {};
-    std::string_view text;
-    if (type == od::json_type::string) {
-      if (value.get_string().get(text) != simdjson::SUCCESS) return {};
-      return text;
-    }
-    if (type == od::json_type::object) {  // id2: {"local": ...} or {"global": ...}
-      od::object object;
-      if (value.get_object().get(object) != simdjson::SUCCESS || object.raw_json().get(text) != simdjson::SUCCESS)
-        return {};
-      return trim_json_space(text);
-    }
-    return trim_json_space(value.raw_json_token());
-  }
-
   // A log record written as an instant event by trace convert (chrome_record_args.h).
-  Flow push_log(const Item& item, const Thread& thread, std::string_view event, RecordSink& sink) {
+  Flow push_log(const ChromeItem& item, const ChromeThread& thread, std::string_view event, RecordSink& sink) {
     attrs_.erase(attrs_.begin());  // the category slot: "log" says what the record is, not an attribute
     LogRecord log;
-    log.time_ns = base_ns_.value_or(0) + item.start_ns;
+    log.time_ns = trace_.base_ns_.value_or(0) + item.start_ns;
     log.severity = record_args_.severity != 0 ? record_args_.severity : severity_from_text(record_args_.level);
     log.level_text = record_args_.level;
     log.logger = record_args_.logger;
     log.message = name_;
-    log.service = thread.service;
+    log.service = items_.process(thread).service;
     log.trace_id = record_args_.trace_id;
     log.span_id = record_args_.span_id;
     log.fields = attrs_;
-    log.src = {where_.file_index, item.line, where_.offset + item.offset, event};
+    log.src = {trace_.where_.file_index, item.line, trace_.where_.offset + item.offset, event};
     return sink.on_log(log);
   }
 
@@ -653,14 +717,14 @@ class ChromeTraceLoader : public Loader {
     return value.type().get(type) == simdjson::SUCCESS && type == od::json_type::object;
   }
 
-  Flow push_span(od::parser& parser, const Item& item, const Item* parent, RecordSink& sink) {
-    const Thread& thread = threads_[item.thread];
-    std::string_view event = text_.substr(item.offset, item.length);
+  Flow push_span(od::parser& parser, const ChromeItem& item, const ChromeItem* parent, RecordSink& sink) {
+    const ChromeThread& thread = items_.threads()[item.thread];
+    std::string_view event = trace_.text_.substr(item.offset, item.length);
     read_event_body(parser, event);
-    if (item.end_length > 0) read_body(end_parser_, text_.substr(item.end_offset, item.end_length), true);
+    if (item.end_length > 0) read_body(end_parser_, trace_.text_.substr(item.end_offset, item.end_length), true);
     // Written by trace convert: the record's own identity, not the thread's.
     const bool own = record_args_.present;
-    if (own && item.kind == ItemKind::kInstant && cat_ == kChromeLogCategory) return push_log(item, thread, event, sink);
+    if (own && item.kind == ChromeItemKind::kInstant && cat_ == kChromeLogCategory) return push_log(item, thread, event, sink);
 
     Span span;
     for (auto it = attrs_.begin() + 1; it != attrs_.end() && !own; ++it) {
@@ -684,17 +748,17 @@ class ChromeTraceLoader : public Loader {
       span.events = record_args_.events();
       if (record_args_.start_unknown) span.flags |= kSpanStartUnknown;
     } else {
-      format_id(span_id_, thread, item.index);
-      if (parent) format_id(parent_id_, thread, parent->index);
-      span.trace_id = thread.trace_id;
+      format_id(span_id_, item.thread, item.index);
+      if (parent) format_id(parent_id_, item.thread, parent->index);
+      span.trace_id = items_.process(thread).trace_id;
       span.span_id = span_id_;
       span.parent_id = parent ? std::string_view(parent_id_) : std::string_view();
     }
     span.name = name_;
-    span.service = thread.service;
-    span.start_ns = base_ns_.value_or(0) + item.start_ns;
-    if (!base_ns_) span.flags |= kSpanClockRelative;
-    if (item.kind == ItemKind::kInstant) {
+    span.service = items_.process(thread).service;
+    span.start_ns = trace_.base_ns_.value_or(0) + item.start_ns;
+    if (!trace_.base_ns_) span.flags |= kSpanClockRelative;
+    if (item.kind == ChromeItemKind::kInstant) {
       span.duration_ns = 0;
       span.flags |= kSpanInstant;
     } else if (item.duration_unknown) {
@@ -704,34 +768,33 @@ class ChromeTraceLoader : public Loader {
       span.duration_ns = item.end_ns - item.start_ns;
     }
     span.attrs = attrs_;
-    span.src = {where_.file_index, item.line, where_.offset + item.offset, event};
+    span.src = {trace_.where_.file_index, item.line, trace_.where_.offset + item.offset, event};
     return sink.on_span(span);
   }
 
-  std::string_view text_;
-  SourceRef where_;
-  SkipReporter* skips_ = nullptr;
-  std::optional<int64_t> base_ns_;
-  std::string_view producer_;  // a literal
-  std::vector<Item, HugePageAllocator<Item>> items_;
-  std::vector<Thread> threads_;
-  ChromeTracks tracks_;  // numbers threads_
-  std::unordered_map<std::string, std::string> process_names_;
-  std::string async_tid_;
-  uint32_t last_thread_ = kNoItem;
-  uint64_t line_ = 0;
-  uint64_t line_pos_ = 0;
-
-  // Reused while pushing spans.
+  const ChromeTraceLoader& trace_;
+  const ChromeTimeline& items_;
   od::parser end_parser_;  // E events, so that the B's strings stay alive for the merge
-  std::vector<uint32_t> order_;
-  std::vector<uint32_t> thread_starts_;  // order_[thread_starts_[t]..] are thread t's items
-  std::vector<uint32_t> stack_;
   std::vector<Attr> attrs_;
   std::string_view name_, cat_;
   ChromeRecordArgs record_args_;
   std::string span_id_, parent_id_;
 };
+Flow ChromeTraceLoader::push_spans(LoadContext& ctx, RecordSink& sink) {
+  order_items();
+  main_->timeline.nest(order_);
+  if (ctx.pool == nullptr) return SpanPusher(*this).push(ctx.parser, 0, order_.size(), sink);
+  // Units of about a batch's bytes of events, spread over the workers.
+  uint64_t event_bytes = std::max<uint64_t>(1, text_.size() / std::max<uint64_t>(1, main_->events));
+  uint64_t per_unit = std::max<uint64_t>(1, ctx.pool->unit_bytes() / event_bytes);
+  uint64_t units = (order_.size() + per_unit - 1) / per_unit;
+  std::vector<std::unique_ptr<SpanPusher>> pushers;
+  for (size_t w = 0; w < ctx.pool->size(); ++w) pushers.push_back(std::make_unique<SpanPusher>(*this));
+  return ctx.pool->run_units(units, [&](size_t w, uint64_t unit, LoadContext& worker, RecordSink& worker_sink) {
+    size_t from = unit * per_unit;
+    return pushers[w]->push(worker.parser, from, std::min<size_t>(order_.size(), from + per_unit), worker_sink);
+  });
+}
 
 }  // namespace
 

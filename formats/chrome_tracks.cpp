@@ -1,5 +1,6 @@
 #include "formats/chrome_tracks.h"
 
+#include <cstring>
 #include <functional>
 
 namespace trace::formats {
@@ -8,6 +9,20 @@ std::string_view ChromeTracks::key(uint32_t track) const {
   uint64_t begin = key_begins_[track];
   uint64_t end = track + 1 < key_begins_.size() ? key_begins_[track + 1] : keys_.size();
   return std::string_view(keys_).substr(begin, end - begin);
+}
+
+std::string_view ChromeTracks::pid(uint32_t track) const {
+  std::string_view key = this->key(track);
+  uint64_t pid_size = 0;
+  std::memcpy(&pid_size, key.data(), sizeof pid_size);
+  return key.substr(sizeof pid_size, pid_size);
+}
+
+std::string_view ChromeTracks::tid(uint32_t track) const {
+  std::string_view key = this->key(track);
+  uint64_t pid_size = 0;
+  std::memcpy(&pid_size, key.data(), sizeof pid_size);
+  return key.substr(sizeof pid_size + pid_size);
 }
 
 void ChromeTracks::clear() {

@@ -17,6 +17,10 @@ class ChromeTracks {
   // The number of the track (pid, tid): the next free one when it is new.
   uint32_t find_or_add(std::string_view pid, std::string_view tid);
 
+  // The track's pid and tid: valid until the next find_or_add().
+  std::string_view pid(uint32_t track) const;
+  std::string_view tid(uint32_t track) const;
+
   size_t size() const { return key_begins_.size(); }
   void clear();
 

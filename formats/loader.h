@@ -2,6 +2,8 @@
 // normalized records into a RecordSink. Loaders never compute statistics.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -22,6 +24,30 @@ class SkipReporter {
   virtual void skip(uint64_t offset, std::string_view message) = 0;
 };
 
+struct LoadContext;
+
+// The read's worker threads, lent to the loader of one big document whose work divides
+// (a Chrome trace's events). Offered only where results cannot depend on the division:
+// several sinks, a big text, and no --lenient (whose first skips shown follow the order
+// they are met in).
+class WorkerPool {
+ public:
+  virtual ~WorkerPool() = default;
+  virtual size_t size() const = 0;
+  // About how many bytes of the text a unit of run_units should cover (--chunk-bytes).
+  virtual size_t unit_bytes() const = 0;
+  // Runs task(w, ctx) for every worker w at once, worker 0 on the calling thread, each
+  // with a parser of its own (ctx.parser; worker 0's is the caller's). Tasks push no
+  // records. An exception ends its task and is rethrown once all have ended.
+  virtual void run_each(const std::function<void(size_t w, LoadContext& ctx)>& task) = 0;
+  // Pushes units 0..count-1 of records, each unit whole by one worker into that worker's
+  // sink; commands that print (grep) write the units in their order. A sink's stop ends the work (kStop); a DocumentError ends
+  // it too and the first in unit order is rethrown once every worker has stopped, the
+  // units before it having been pushed whole: as if one thread had pushed them in order.
+  virtual Flow run_units(uint64_t count,
+                         const std::function<Flow(size_t w, uint64_t unit, LoadContext& ctx, RecordSink& sink)>& push) = 0;
+};
+
 // Per-thread state a loader borrows: the reused parser and where the text comes from.
 struct LoadContext {
   simdjson::ondemand::parser& parser;
@@ -31,6 +57,8 @@ struct LoadContext {
   // reports it here; without a reporter it throws, and so does it for damage it cannot
   // step over (broken JSON), which the driver then skips as a whole text.
   SkipReporter* skips = nullptr;
+  // Set only for one big document read with several workers (see WorkerPool).
+  WorkerPool* pool = nullptr;
 };
 
 class Loader {

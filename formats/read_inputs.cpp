@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -665,12 +666,16 @@ class FileReader {
     }
     std::unique_ptr<Loader> loader = spec.make_loader(head);
     LoadContext ctx{parsers_[0], file_index_};
-    std::vector<WorkerTally> tallies(1);
+    // Every worker's tally, for a loader that spreads its work (WorkerPool).
+    bool pooled = !options_.lenient && sinks_.size() > 1 && text.size() >= 2 * options_.chunk_bytes;
+    std::vector<WorkerTally> tallies(pooled ? sinks_.size() : 1);
+    for (size_t w = 0; w < tallies.size(); ++w) tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
     WorkerTally& tally = tallies[0];
-    tally.sink = discard_records_ ? &discard_ : sinks_[0];
     RecordSink& sink = tally;
     TextSkips skips(tally);
     if (options_.lenient) ctx.skips = &skips;
+    Pool pool(*this, tallies);
+    if (pooled) ctx.pool = &pool;
 
     size_t pos = skip_whitespace(text, 0);
     uint64_t seq = 0;
@@ -687,7 +692,9 @@ class FileReader {
       SourceRef where{file_index_, line, pos, {}};
       skips.at_document(seq, text, pos);
       try {
-        if (loader->load(doc, where, ctx, sink) == Flow::kStop) {
+        Flow flow = loader->load(doc, where, ctx, sink);
+        unit_base_ += pool.units();
+        if (flow == Flow::kStop) {
           record_skips(report, tallies, *loader);
           return false;
         }
@@ -719,6 +726,84 @@ class FileReader {
     record_skips(report, tallies, *loader);
     return keep_going;
   }
+
+  // The workers lent to a document's loader: a thread, a parser and a sink each.
+  class Pool final : public WorkerPool {
+   public:
+    Pool(FileReader& reader, std::vector<WorkerTally>& tallies) : reader_(reader), tallies_(tallies) {}
+
+    size_t size() const override { return tallies_.size(); }
+    size_t unit_bytes() const override { return reader_.options_.chunk_bytes; }
+
+    // The units numbered so far, taken back by units(): the next ones number on.
+    uint64_t units() { return std::exchange(units_, 0); }
+
+    void run_each(const std::function<void(size_t w, LoadContext& ctx)>& task) override {
+      std::exception_ptr failure;
+      std::mutex mutex;
+      run_workers(size(), [&](size_t w) {
+        try {
+          LoadContext ctx{reader_.parsers_[w], reader_.file_index_};
+          task(w, ctx);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      });
+      if (failure) std::rethrow_exception(failure);
+    }
+
+    Flow run_units(uint64_t count, const std::function<Flow(size_t w, uint64_t unit, LoadContext& ctx,
+                                                            RecordSink& sink)>& push) override {
+      uint64_t base = units_;
+      units_ += count;
+      std::atomic<uint64_t> next{0};
+      std::atomic<bool> stopped{false};
+      std::atomic<uint64_t> error_unit{kNoChunk};  // the first unit that threw
+      std::exception_ptr error;
+      std::mutex mutex;
+      // In a handler: the unit ends cut short, and its exception is kept if it ranks first.
+      auto fail = [&](size_t w, uint64_t unit, uint64_t rank) {
+        reader_.end_unit(w, base + unit, false);
+        std::lock_guard<std::mutex> lock(mutex);
+        if (rank <= error_unit) {
+          error_unit = rank;
+          error = std::current_exception();
+        }
+      };
+      run_workers(size(), [&](size_t w) {
+        LoadContext ctx{reader_.parsers_[w], reader_.file_index_};
+        WorkerTally& tally = tallies_[w];
+        for (;;) {
+          uint64_t unit = next.fetch_add(1);
+          if (unit >= count || stopped || unit > error_unit) return;
+          tally.unit = reader_.unit_base_ + base + unit;
+          reader_.begin_unit(w, base + unit);
+          try {
+            bool stop = push(w, unit, ctx, tally) == Flow::kStop;
+            reader_.end_unit(w, base + unit, !stop);
+            if (stop) {
+              stopped = true;
+              return;
+            }
+          } catch (const DocumentError&) {
+            fail(w, unit, unit);
+            return;
+          } catch (...) {
+            fail(w, unit, 0);  // out of memory, say: it ends the work as if it came first
+            return;
+          }
+        }
+      });
+      if (error) std::rethrow_exception(error);
+      return stopped ? Flow::kStop : Flow::kContinue;
+    }
+
+   private:
+    FileReader& reader_;
+    std::vector<WorkerTally>& tallies_;
+    uint64_t units_ = 0;
+  };
 
   bool read_lines(InputStream& source, const InputHead& head, const FormatSpec& spec, FileReport& report,
                   uint64_t first_line = 1, uint64_t first_offset = 0) {
