@@ -18,7 +18,7 @@ bool contains(const ChromeItem& parent, const ChromeItem& child) {
 }  // namespace
 
 void ChromeTimeline::clear() {
-  items_.clear();
+  segments_.assign(1, Segment{});
   threads_.clear();
   tracks_.clear();
   processes_.clear();
@@ -44,12 +44,12 @@ uint32_t ChromeTimeline::thread_index(std::string_view pid, std::string_view tid
 void ChromeTimeline::add(ChromeItem item) {
   if (item.kind == ChromeItemKind::kBeginEnd) {
     std::vector<uint32_t>& open = threads_[item.thread].open;
-    auto index = static_cast<uint32_t>(items_.size());
+    auto index = static_cast<uint32_t>(size());
     item.open_parent = open.empty() ? kNoChromeItem : open.back();
     if (open.empty() && mid_array_) boundary_.push_back({item.thread, index, {}});
     open.push_back(index);
   }
-  items_.push_back(item);
+  segments_.back().items.push_back(item);
 }
 
 void ChromeTimeline::close(uint32_t thread, const ChromeEnd& end) {
@@ -64,7 +64,7 @@ void ChromeTimeline::close(uint32_t thread, const ChromeEnd& end) {
 }
 
 void ChromeTimeline::close_item(uint32_t item, const ChromeEnd& end) {
-  ChromeItem& begin = items_[item];
+  ChromeItem& begin = this->item(item);
   begin.end_ns = std::max(end.ts_ns, begin.start_ns);
   begin.end_offset = end.offset;
   begin.end_length = end.length;
@@ -80,29 +80,23 @@ void ChromeTimeline::name_process(std::string_view pid, std::string_view name) {
 }
 
 void ChromeTimeline::append(ChromeTimeline&& later, uint64_t events_before, uint64_t line_before) {
-  auto base = static_cast<uint32_t>(items_.size());
-  if (later.items_.size() >= kNoChromeItem - base)
-    throw DocumentError(later.items_[kNoChromeItem - base].offset, "too many events (over 4 billion spans)");
+  auto base = static_cast<uint32_t>(size());
+  if (later.size() >= kNoChromeItem - base)
+    throw DocumentError(later[kNoChromeItem - base].offset, "too many events (over 4 billion spans)");
   // Threads new to this timeline are numbered in the order the run first saw them, as
   // one pass would have.
   std::vector<uint32_t> threads(later.threads_.size());
   for (uint32_t t = 0; t < threads.size(); ++t) threads[t] = thread_index(later.tracks_.pid(t), later.tracks_.tid(t));
 
-  // Copied a slice at a time, each slice's pages given back once copied: the run's items
-  // never take memory twice.
-  items_.reserve(items_.size() + later.items_.size());
-  constexpr size_t kSlice = kHugePageBytes / sizeof(ChromeItem);
-  for (size_t from = 0; from < later.items_.size(); from += kSlice) {
-    size_t to = std::min(later.items_.size(), from + kSlice);
-    for (size_t i = from; i < to; ++i) {
-      ChromeItem item = later.items_[i];
+  for (Segment& segment : later.segments_) {
+    for (ChromeItem& item : segment.items) {
       item.thread = threads[item.thread];
       item.index += events_before;
       item.line = line_before == 0 ? 0 : line_before + item.line;
       if (item.open_parent != kNoChromeItem) item.open_parent += base;
-      items_.push_back(item);
     }
-    release_pages(later.items_.data() + from, (to - from) * sizeof(ChromeItem));
+    segment.first += base;
+    segments_.push_back(std::move(segment));
   }
 
   for (const Boundary& at : later.boundary_) {
@@ -112,7 +106,7 @@ void ChromeTimeline::append(ChromeTimeline&& later, uint64_t events_before, uint
       close(thread, at.end);
     } else {
       uint32_t item = base + at.item;
-      items_[item].open_parent = open.empty() ? kNoChromeItem : open.back();
+      this->item(item).open_parent = open.empty() ? kNoChromeItem : open.back();
       if (open.empty() && mid_array_) boundary_.push_back({thread, item, {}});
     }
   }
@@ -127,12 +121,11 @@ void ChromeTimeline::append(ChromeTimeline&& later, uint64_t events_before, uint
   }
   for (auto& [pid, name] : later.process_names_) process_names_[pid] = std::move(name);
   later.clear();
-  later.items_.shrink_to_fit();
 }
 
 void ChromeTimeline::finish() {
   for (ChromeThread& thread : threads_)
-    for (uint32_t open : thread.open) items_[open].duration_unknown = true;
+    for (uint32_t open : thread.open) item(open).duration_unknown = true;
   for (ChromeProcess& process : processes_) {
     auto it = process_names_.find(process.pid);
     process.service = it != process_names_.end() ? it->second : "pid " + process.pid;
@@ -144,13 +137,13 @@ void ChromeTimeline::nest(std::span<const uint32_t> order) {
   std::vector<uint32_t> stack;  // the slices open on the thread, innermost last
   uint32_t thread = kNoChromeItem;
   for (uint32_t i : order) {
-    ChromeItem& item = items_[i];
+    ChromeItem& item = this->item(i);
     if (item.thread != thread) {
       stack.clear();
       thread = item.thread;
     }
     if (item.kind == ChromeItemKind::kCounter || item.unscoped) continue;
-    while (!stack.empty() && stack.back() != item.open_parent && !contains(items_[stack.back()], item))
+    while (!stack.empty() && stack.back() != item.open_parent && !contains(this->item(stack.back()), item))
       stack.pop_back();
     item.parent = stack.empty() ? kNoChromeItem : stack.back();
     if (item.kind != ChromeItemKind::kInstant) stack.push_back(i);

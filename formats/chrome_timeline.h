@@ -2,7 +2,7 @@
 // the threads (tracks) they are on, B events paired with their E events, and the names
 // metadata gives. A big trace is scanned in runs on several threads, one timeline each;
 // append() joins a run to the timeline of everything before it as if one pass had read
-// both. The second pass (chrome_trace.cpp) orders the items, nests them and reads their
+// both, taking the run's items over without copying them. The second pass (chrome_trace.cpp) orders the items, nests them and reads their
 // names and args again from the text.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "formats/chrome_tracks.h"
@@ -73,7 +74,7 @@ class ChromeTimeline {
   // opened before it (E events it cannot pair, B events with no B open), for append().
   explicit ChromeTimeline(bool starts_mid_array = false) : mid_array_(starts_mid_array) {}
 
-  void reserve(size_t items) { items_.reserve(items); }
+  void reserve(size_t items) { segments_.back().items.reserve(items); }
   void clear();
 
   // The number of track (pid, tid), the next free one when it is new.
@@ -101,8 +102,11 @@ class ChromeTimeline {
   // time. Counters and process- or global-scope instants nest in nothing.
   void nest(std::span<const uint32_t> order);
 
-  size_t size() const { return items_.size(); }
-  const ChromeItem& operator[](uint32_t i) const { return items_[i]; }
+  size_t size() const { return segments_.back().first + segments_.back().items.size(); }
+  const ChromeItem& operator[](uint32_t i) const {
+    for (size_t s = segments_.size() - 1;; --s)
+      if (i >= segments_[s].first) return segments_[s].items[i - segments_[s].first];
+  }
   const std::vector<ChromeThread>& threads() const { return threads_; }
   const ChromeProcess& process(const ChromeThread& thread) const { return processes_[thread.process]; }
   // Once every event is in (the views move while tracks are added).
@@ -118,9 +122,17 @@ class ChromeTimeline {
     ChromeEnd end;
   };
 
+  // The items in file order, a segment per run appended: a part's items join as they are
+  // (a copy of them cost as much again in page faults as writing them).
+  struct Segment {
+    uint32_t first = 0;  // the number of its first item
+    std::vector<ChromeItem, HugePageAllocator<ChromeItem>> items;
+  };
+
+  ChromeItem& item(uint32_t i) { return const_cast<ChromeItem&>(std::as_const(*this)[i]); }
   void close_item(uint32_t item, const ChromeEnd& end);
 
-  std::vector<ChromeItem, HugePageAllocator<ChromeItem>> items_;
+  std::vector<Segment> segments_ = std::vector<Segment>(1);  // never empty
   std::vector<ChromeThread> threads_;
   ChromeTracks tracks_;  // numbers threads_
   std::vector<ChromeProcess> processes_;

@@ -7,7 +7,6 @@
 #include <sys/mman.h>
 
 #include <cstddef>
-#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -27,15 +26,6 @@ inline void* allocate_for_huge_pages(size_t bytes) {
   }
   if (p == nullptr) throw std::bad_alloc();
   return p;
-}
-
-// Gives the whole pages within [begin, begin + bytes) back to the system: memory that is
-// read no more before it is freed (copied elsewhere). The pages read as zeros if touched.
-inline void release_pages(void* begin, size_t bytes) {
-  constexpr uintptr_t kPage = 4096;
-  auto from = (reinterpret_cast<uintptr_t>(begin) + kPage - 1) & ~(kPage - 1);
-  auto to = (reinterpret_cast<uintptr_t>(begin) + bytes) & ~(kPage - 1);
-  if (from < to) madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
 }
 
 // A std::vector allocator over allocate_for_huge_pages.
