@@ -416,8 +416,9 @@ class FileReader {
     if (options_.on_format) options_.on_format(spec.name, head.framing == Framing::kLines);
 
     const DocumentShape* shape = options_.stream_documents ? document_shape(spec.name) : nullptr;
+    source_ = source.get();
     bool keep_going = shape != nullptr && streams_document(head) ? read_streamed(input, head, spec, *shape, report)
-                                                                  : read_whole(input, head, spec, report);
+                                                                  : read_whole(input, head, spec, report, true);
     report.bytes = source->bytes_read();
     return keep_going;
   }
@@ -495,9 +496,11 @@ class FileReader {
     return keep_going;
   }
 
-  bool read_whole(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report) {
+  // `may_map`: nothing but the head has been read (not a replay of a streamed document).
+  bool read_whole(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report,
+                  bool may_map = false) {
     return head.framing == Framing::kLines ? read_lines(input, head, spec, report)
-                                           : read_documents(input, head, spec, report);
+                                           : read_documents(input, head, spec, report, may_map && !head.whole);
   }
 
   // A document is streamed when its first value is big: longer than the head read for
@@ -636,25 +639,22 @@ class FileReader {
     return Flow::kContinue;
   }
 
-  // One JSON text or several back to back: the whole input is read, then loaded text by text.
-  bool read_documents(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report) {
-    size_t size = buffer_.size();
-    // Reading stops at a NUL byte, which no JSON text holds: binary data without end
-    // (/dev/zero) cannot fill the memory, and the text before it is still read.
-    const void* nul = std::memchr(buffer_.data(), '\0', size);
-    while (nul == nullptr) {
-      if (size == buffer_.capacity()) {
-        buffer_.resize(size);
-        buffer_.reserve(buffer_.capacity() * 2);
-      }
-      size_t got = input.read(buffer_.data() + size, buffer_.capacity() - size);
-      if (got == 0) break;
-      nul = std::memchr(buffer_.data() + size, '\0', got);
-      size += got;
+  // One JSON text or several back to back: the whole input is read (or, `may_map`, mapped
+  // when it is a regular file), then loaded text by text.
+  bool read_documents(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report,
+                      bool may_map) {
+    std::optional<MappedText> mapped = may_map ? source_->map_whole() : std::nullopt;
+    std::string_view text;
+    const void* nul = nullptr;
+    if (mapped) {
+      buffer_ = PaddedBuffer();
+      text = mapped->view();
+      if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // as run() drops it from the head
+      nul = find_nul(text);
+      if (nul != nullptr) text = text.substr(0, static_cast<const char*>(nul) - text.data());
+    } else {
+      text = read_all(input, nul);
     }
-    if (nul != nullptr) size = static_cast<const char*>(nul) - buffer_.data();
-    buffer_.resize(size);
-    std::string_view text = buffer_.view();
     // Where the text stops short of the input: at the NUL, or (--lenient) where damaged
     // compressed data gave out. A document that runs into it is reported as this.
     std::optional<Problem> cut;
@@ -715,7 +715,8 @@ class FileReader {
       }
       ++seq;
       size_t next = skip_whitespace(text, end);
-      line += count_newlines(text.data() + pos, next - pos);
+      // The next document's line; counting a gigabyte document's lines for none costs.
+      if (next < text.size()) line += count_newlines(text.data() + pos, next - pos);
       pos = next;
     }
     if (cut) {
@@ -804,6 +805,42 @@ class FileReader {
     std::vector<WorkerTally>& tallies_;
     uint64_t units_ = 0;
   };
+
+  // The first NUL byte in `text`, or null; searched on every worker, as this first pass
+  // over a mapped file is also where its pages are mapped in.
+  const void* find_nul(std::string_view text) const {
+    size_t parts = text.size() >= 2 * options_.chunk_bytes ? sinks_.size() : 1;
+    std::vector<const void*> found(parts, nullptr);
+    run_workers(parts, [&](size_t w) {
+      size_t from = text.size() / parts * w;
+      size_t to = w + 1 == parts ? text.size() : text.size() / parts * (w + 1);
+      found[w] = std::memchr(text.data() + from, '\0', to - from);
+    });
+    for (const void* nul : found)
+      if (nul != nullptr) return nul;
+    return nullptr;
+  }
+
+  // The rest of the input after the head, into buffer_. Reading stops at a NUL byte
+  // (`nul`), which no JSON text holds: binary data without end (/dev/zero) cannot fill
+  // the memory, and the text before it is still read.
+  std::string_view read_all(InputStream& input, const void*& nul) {
+    size_t size = buffer_.size();
+    nul = std::memchr(buffer_.data(), '\0', size);
+    while (nul == nullptr) {
+      if (size == buffer_.capacity()) {
+        buffer_.resize(size);
+        buffer_.reserve(buffer_.capacity() * 2);
+      }
+      size_t got = input.read(buffer_.data() + size, buffer_.capacity() - size);
+      if (got == 0) break;
+      nul = std::memchr(buffer_.data() + size, '\0', got);
+      size += got;
+    }
+    if (nul != nullptr) size = static_cast<const char*>(nul) - buffer_.data();
+    buffer_.resize(size);
+    return buffer_.view();
+  }
 
   bool read_lines(InputStream& source, const InputHead& head, const FormatSpec& spec, FileReport& report,
                   uint64_t first_line = 1, uint64_t first_offset = 0) {
@@ -895,6 +932,7 @@ class FileReader {
   const ReadOptions& options_;
   std::span<RecordSink* const> sinks_;
   std::vector<simdjson::ondemand::parser>& parsers_;
+  Source* source_ = nullptr;  // the input being read
   PaddedBuffer buffer_;
   std::string head_bytes_;
   // Set when the whole path only has to find an error again (see read_streamed).

@@ -232,12 +232,22 @@ std::unique_ptr<Source> Source::open(const std::string& path) {
   std::unique_ptr<Source> source(new Source(name, std::move(reader)));
   source->compressed_ = gzip || zstd;
   source->size_hint_ = source->compressed_ ? 0 : size_hint;
+  if (S_ISREG(st.st_mode) && !source->compressed_) source->mappable_fd_ = fd;
   return source;
 }
 
 std::unique_ptr<Source> Source::from_string(const std::string& name, std::string text) {
   std::unique_ptr<Source> source(new Source(name, std::make_unique<StringReader>(std::move(text))));
   return source;
+}
+
+std::optional<MappedText> Source::map_whole() {
+  struct stat st {};
+  if (mappable_fd_ < 0 || ::fstat(mappable_fd_, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  auto size = static_cast<size_t>(st.st_size);
+  std::optional<MappedText> mapped = MappedText::map(mappable_fd_, size, name_);
+  if (mapped) bytes_read_ = size;
+  return mapped;
 }
 
 size_t Source::read(char* dst, size_t n) {

@@ -1,12 +1,17 @@
 // An input: a path or "-" (stdin), read sequentially in caller-sized pieces. Gzip and
-// zstd input is decompressed transparently, known by its magic bytes, whatever its name. Reading in fixed-size chunks into a
-// reused buffer beat both mmap (3x) and reading whole files (11x) on the target machine.
+// zstd input is decompressed transparently, known by its magic bytes, whatever its name.
+// For one pass, reading in fixed-size chunks into a reused buffer beat both mmap (3x) and
+// reading whole files (11x) on the target machine; an input that must be held whole is
+// mapped (map_whole), which beat reading it into fresh memory.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "src/mapped_text.h"
 
 namespace trace {
 
@@ -32,6 +37,10 @@ class Source {
   uint64_t size_hint() const { return size_hint_; }
   uint64_t bytes_read() const { return bytes_read_; }
 
+  // The whole input mapped into memory, for an input read whole: only a regular,
+  // uncompressed file (else nullopt, and read() it is). Counts as read.
+  std::optional<MappedText> map_whole();
+
   // Reads up to `n` bytes (fewer only at the end); returns 0 at the end. Throws InputError.
   // Compressed input that is truncated or corrupt first yields the bytes decompressed
   // before the damage (fewer than `n`), then throws at the next read.
@@ -45,6 +54,7 @@ class Source {
   bool compressed_ = false;
   uint64_t size_hint_ = 0;
   uint64_t bytes_read_ = 0;
+  int mappable_fd_ = -1;  // a regular, uncompressed file's descriptor
 };
 
 // 1-based line and column of byte `offset` in `text` (the error path only: it counts).
