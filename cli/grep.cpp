@@ -116,8 +116,9 @@ class FilterSelector final : public output::RecordSelector {
 // scratch state) and printer. For -c the printer only counts. To print, its output is
 // buffered: a chunk's goes to the OrderedOutput when the chunk ends, to be written in
 // input order; that of records outside chunks (whole documents, which one thread reads
-// after the chunks) is written as it grows, as a one-thread printer writes it.
-class WorkerPrinter final : public RecordSink {
+// after the chunks) is written as it grows, as a one-thread printer writes it. On cache
+// lines of its own, as every worker's sink.
+class alignas(formats::kWorkerAlign) WorkerPrinter final : public RecordSink {
  public:
   WorkerPrinter(const FilterSpec& spec, const output::RecordPrinterOptions& options, output::OrderedOutput* ordered)
       : filter_(spec), selector_(filter_), printer_(selector_, options), ordered_(ordered) {}

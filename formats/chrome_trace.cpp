@@ -20,6 +20,7 @@
 #include "formats/json_util.h"
 #include "formats/newline_count.h"
 #include "formats/plain_json.h"
+#include "formats/read_inputs.h"
 #include "src/errors.h"
 #include "src/severity.h"
 
@@ -538,7 +539,7 @@ class ChromeTraceLoader : public Loader {
 // Pass 2 on one thread: reads the name, cat and args of the items it is given and
 // pushes their records. The text and pass 1's results are only read, so that several
 // pushers can push at once.
-class ChromeTraceLoader::SpanPusher {
+class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
  public:
   explicit SpanPusher(const ChromeTraceLoader& trace) : trace_(trace), items_(trace.main_->timeline) {}
 

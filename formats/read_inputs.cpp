@@ -282,7 +282,7 @@ class ChunkQueue {
 
 // What one worker found besides records: how many it read, and the records skipped
 // under --lenient. It stands between the loader and the worker's sink to count.
-struct WorkerTally : RecordSink {
+struct alignas(kWorkerAlign) WorkerTally : RecordSink {
   RecordSink* sink = nullptr;
   uint64_t spans = 0;
   uint64_t logs = 0;
