@@ -676,14 +676,21 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
     out.append(digits, end);
   }
 
+  // The event's attributes: its cat first when it has one (in the slot kept for it), then
+  // its args and what the record adds. Its cat slot is skipped, not erased: erasing moved
+  // every attribute.
+  Attrs body_attrs() {
+    if (cat_.empty()) return Attrs(attrs_).subspan(1);
+    attrs_.front() = {"cat", Value::of_string(cat_)};
+    return attrs_;
+  }
+
   // A counter sample is a measurement at an instant, not an operation: a log record named
   // by the counter, its series (args) as fields, in its process's trace.
   Flow push_counter(od::parser& parser, const ChromeItem& item, RecordSink& sink) {
     const ChromeThread& thread = items_.threads()[item.thread];
     std::string_view event = trace_.text_.substr(item.offset, item.length);
     read_event_body(parser, event);
-    if (cat_.empty()) attrs_.erase(attrs_.begin());
-    else attrs_.front() = {"cat", Value::of_string(cat_)};
     attrs_.push_back({"chrome.ph", Value::of_string("C")});
     LogRecord log;
     log.time_ns = trace_.base_ns_.value_or(0) + item.start_ns;
@@ -691,14 +698,13 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
     log.logger = "counter";
     log.service = items_.process(thread).service;
     log.trace_id = items_.process(thread).trace_id;
-    log.fields = attrs_;
+    log.fields = body_attrs();
     log.src = {trace_.where_.file_index, item.line, trace_.where_.offset + item.offset, event};
     return sink.on_log(log);
   }
 
   // A log record written as an instant event by trace convert (chrome_record_args.h).
   Flow push_log(const ChromeItem& item, const ChromeThread& thread, std::string_view event, RecordSink& sink) {
-    attrs_.erase(attrs_.begin());  // the category slot: "log" says what the record is, not an attribute
     LogRecord log;
     log.time_ns = trace_.base_ns_.value_or(0) + item.start_ns;
     log.severity = record_args_.severity != 0 ? record_args_.severity : severity_from_text(record_args_.level);
@@ -708,7 +714,7 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
     log.service = items_.process(thread).service;
     log.trace_id = record_args_.trace_id;
     log.span_id = record_args_.span_id;
-    log.fields = attrs_;
+    log.fields = Attrs(attrs_).subspan(1);  // no category: "log" says what the record is
     log.src = {trace_.where_.file_index, item.line, trace_.where_.offset + item.offset, event};
     return sink.on_log(log);
   }
@@ -735,8 +741,6 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
       span.status = Status::kError;
       if (error.kind == ValueKind::kString) span.status_message = error.text;
     }
-    if (cat_.empty()) attrs_.erase(attrs_.begin());
-    else attrs_.front() = {"cat", Value::of_string(cat_)};
     if (!thread.name.empty() && !own) attrs_.push_back({"thread.name", Value::of_string(thread.name)});
 
     if (own) {
@@ -768,7 +772,7 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
     } else {
       span.duration_ns = item.end_ns - item.start_ns;
     }
-    span.attrs = attrs_;
+    span.attrs = body_attrs();
     span.src = {trace_.where_.file_index, item.line, trace_.where_.offset + item.offset, event};
     return sink.on_span(span);
   }
