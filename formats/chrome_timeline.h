@@ -44,7 +44,13 @@ struct ChromeItem {
   ChromeItemKind kind = ChromeItemKind::kComplete;
   bool duration_unknown = false;   // X without dur, B never closed
   bool unscoped = false;           // process- or global-scope instant: inside no slice
+  // A plain event whose name, cat and args object are all pass 2 need read again (pass 1
+  // checked the rest): where they are in the event (0: absent). See chrome_trace.cpp.
+  bool quick_body = false;
+  uint8_t name_size = 0, cat_size = 0;
+  uint16_t name_at = 0, cat_at = 0, args_at = 0;
 };
+static_assert(sizeof(ChromeItem) <= 80, "an item per event of a big trace");
 
 // A thread, or an async track. Its pid and tid are the timeline's tracks' keys, so that
 // a trace of a few hundred thousand tracks keeps each pid once.
@@ -77,7 +83,7 @@ class ChromeTimeline {
   void reserve(size_t items) { segments_.back().items.reserve(items); }
   void clear();
 
-  // The number of track (pid, tid), the next free one when it is new.
+  // The number of the track (pid, tid), the next free one when it is new.
   uint32_t thread_index(std::string_view pid, std::string_view tid);
 
   // An X, B, instant or counter item; a B opens on its thread.

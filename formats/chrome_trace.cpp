@@ -38,6 +38,11 @@ struct EventHead {
   std::optional<uint64_t> bad_ts, bad_dur;  // offsets of a ts/dur that is not a number
   uint64_t dur_at = 0;
   bool read = false;  // by read_head_fast, when the scanner handed out the event
+  // Set by read_head_fast: the first args value, how many args keys there were, and
+  // whether any other key held an object or array (stepped over by its brackets alone).
+  const char* args = nullptr;
+  int args_count = 0;
+  bool other_brackets = false;
 };
 
 // A number of microseconds as ns; false when the value is not a number.
@@ -138,6 +143,12 @@ bool read_head_fast(std::string_view rest, uint64_t offset, EventHead& head, siz
   while (cursor.next_field(key)) {
     HeadField field = classify(key);
     if (field == HeadField::kOther || (seen >> static_cast<int>(field) & 1u)) {
+      bool brackets = cursor.at('{') || cursor.at('[');
+      if (key == "args") {
+        if (head.args_count++ == 0) head.args = rest.data() + cursor.position();
+      } else {
+        head.other_brackets |= brackets;
+      }
       if (!cursor.skip_brackets()) return false;
       continue;
     }
@@ -444,6 +455,7 @@ class ChromeTraceLoader : public Loader {
     item.index = index;
     item.thread = thread;
     item.line = line_at(run, offset);
+    note_quick_body(item, head, event);
     if (ph == 'X') {
       if (head.bad_dur) throw DocumentError(*head.bad_dur, "expected dur as a number");
       if (head.has_dur && head.dur_ns < 0) throw DocumentError(head.dur_at, "expected dur as a non-negative number");
@@ -459,6 +471,24 @@ class ChromeTraceLoader : public Loader {
       item.unscoped = head.scope == "g" || head.scope == "p";
     }
     run.timeline.add(item);
+  }
+
+  // Pass 1 checked every value of a plain event but those inside objects and arrays it
+  // stepped over by their brackets. When the only such value is one args object, pass 2
+  // need read no more than that object again, with the name and cat found here.
+  static void note_quick_body(ChromeItem& item, const EventHead& head, std::string_view event) {
+    if (!head.read || head.other_brackets || head.args_count > 1 || (head.args_count == 1 && *head.args != '{')) return;
+    auto at = [&event](const char* p, uint16_t& out) {
+      size_t offset = p == nullptr ? 0 : static_cast<size_t>(p - event.data());
+      out = static_cast<uint16_t>(offset);
+      return offset <= UINT16_MAX;
+    };
+    if (head.name.size() > UINT8_MAX || head.cat.size() > UINT8_MAX) return;
+    // name and cat are views inside their quotes; their absence is a null view.
+    if (!at(head.name.data(), item.name_at) || !at(head.cat.data(), item.cat_at) || !at(head.args, item.args_at)) return;
+    item.name_size = static_cast<uint8_t>(head.name.size());
+    item.cat_size = static_cast<uint8_t>(head.cat.size());
+    item.quick_body = true;
   }
 
   void read_metadata(EventRun& run, od::parser& parser, std::string_view event, const EventHead& head) const {
@@ -583,11 +613,38 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
   // Name, cat and args of an X, B, instant or counter event: without simdjson when the
   // event is plain JSON (as nearly all are), else the general way, with its checks and
   // messages. Reading the bodies with simdjson was a third of reading a Chrome trace.
-  void read_event_body(od::parser& parser, std::string_view event) {
+  void read_event_body(od::parser& parser, const ChromeItem& item, std::string_view event) {
+    forget_body();
+    if (item.quick_body && read_quick_body(item, event)) return;
     forget_body();
     if (read_body_plain(event)) return;
     forget_body();
     read_body(parser, event, false);
+  }
+
+  // read_body_plain's result for an event pass 1 marked quick_body: its name and cat
+  // where pass 1 found them, its args object read.
+  bool read_quick_body(const ChromeItem& item, std::string_view event) {
+    if (item.name_at != 0) name_ = event.substr(item.name_at, item.name_size);
+    if (item.cat_at != 0) cat_ = event.substr(item.cat_at, item.cat_size);
+    if (item.args_at == 0) return true;
+    PlainJsonCursor in(event.substr(item.args_at), PlainJsonCursor::ValueAtStart{});
+    return in.begin_object() && read_args(in) && in.finish_value();
+  }
+
+  // The members of an args object, the cursor inside it: the record's own args (trace
+  // convert's) read apart, the others kept as attributes.
+  bool read_args(PlainJsonCursor& in) {
+    Attr attr;
+    while (in.next_field(attr.key)) {
+      if (attr.key == kChromeRecordArgsKey && in.at('{')) {
+        if (!record_args_.read_plain(in)) return false;
+        continue;
+      }
+      if (!in.read_value(attr.value)) return false;
+      attrs_.push_back(attr);
+    }
+    return !in.failed();
   }
 
   // read_body(parser, event, false) for a plain event, key by key; false for any other.
@@ -605,16 +662,7 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
         else if (!in.skip()) return false;
         seen = true;
       } else if (key == "args" && in.at('{')) {
-        in.begin_object();
-        Attr attr;
-        while (in.next_field(attr.key)) {
-          if (attr.key == kChromeRecordArgsKey && in.at('{')) {
-            if (!record_args_.read_plain(in)) return false;
-            continue;
-          }
-          if (!in.read_value(attr.value)) return false;
-          attrs_.push_back(attr);
-        }
+        if (!in.begin_object() || !read_args(in)) return false;
       } else if (!in.skip()) {
         return false;  // args that are no object are ignored, as is any other key
       }
@@ -690,7 +738,7 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
   Flow push_counter(od::parser& parser, const ChromeItem& item, RecordSink& sink) {
     const ChromeThread& thread = items_.threads()[item.thread];
     std::string_view event = trace_.text_.substr(item.offset, item.length);
-    read_event_body(parser, event);
+    read_event_body(parser, item, event);
     attrs_.push_back({"chrome.ph", Value::of_string("C")});
     LogRecord log;
     log.time_ns = trace_.base_ns_.value_or(0) + item.start_ns;
@@ -727,7 +775,7 @@ class alignas(kWorkerAlign) ChromeTraceLoader::SpanPusher {
   Flow push_span(od::parser& parser, const ChromeItem& item, const ChromeItem* parent, RecordSink& sink) {
     const ChromeThread& thread = items_.threads()[item.thread];
     std::string_view event = trace_.text_.substr(item.offset, item.length);
-    read_event_body(parser, event);
+    read_event_body(parser, item, event);
     if (item.end_length > 0) read_body(end_parser_, trace_.text_.substr(item.end_offset, item.end_length), true);
     // Written by trace convert: the record's own identity, not the thread's.
     const bool own = record_args_.present;

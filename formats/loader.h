@@ -41,9 +41,10 @@ class WorkerPool {
   // records. An exception ends its task and is rethrown once all have ended.
   virtual void run_each(const std::function<void(size_t w, LoadContext& ctx)>& task) = 0;
   // Pushes units 0..count-1 of records, each unit whole by one worker into that worker's
-  // sink; commands that print (grep) write the units in their order. A sink's stop ends the work (kStop); a DocumentError ends
-  // it too and the first in unit order is rethrown once every worker has stopped, the
-  // units before it having been pushed whole: as if one thread had pushed them in order.
+  // sink; commands that print (grep) write the units in their order. A sink's stop ends
+  // the work (kStop); a DocumentError ends it too, and the first in unit order is rethrown
+  // once every worker has stopped, the units before it pushed whole: as if one thread had
+  // pushed them in order.
   virtual Flow run_units(uint64_t count,
                          const std::function<Flow(size_t w, uint64_t unit, LoadContext& ctx, RecordSink& sink)>& push) = 0;
 };

@@ -68,7 +68,12 @@ const char* kCrafted = R"({"traceEvents":[
 {"name":"queue","ph":"C","ts":3600,"pid":1,"tid":1,"cat":"mem","args":{"depth":12,"bytes":1.5e6}},
 {"name":"marker","ph":"i","ts":3700,"pid":1,"tid":1,"s":"t","args":{"note":"here"}},
 {"name":"user asked","cat":"log","ph":"i","ts":3800,"pid":1,"tid":1,"args":{"trace":{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"a1f3c2d4e5b60701","level":"WARN","severity":13,"logger":"app.chat"},"user":"u-1"}},
-{"name":"deep","ph":"X","ts":3900,"dur":5,"pid":1,"tid":1,"args":{"d":[[[[[[[[{"x":[1]}]]]]]]]]}}
+{"name":"deep","ph":"X","ts":3900,"dur":5,"pid":1,"tid":1,"args":{"d":[[[[[[[[{"x":[1]}]]]]]]]]}},
+{"ph":"X","ts":4000,"dur":5,"pid":1,"tid":1,"args":{"a":1},"name":"name after args","cat":"late cat"},
+{"name":"other brackets","ph":"X","ts":4100,"dur":5,"pid":1,"tid":1,"stack":[1,{"f":2}],"args":{"b":2}},
+{"name":"","cat":"","ph":"X","ts":4200,"dur":5,"pid":1,"tid":1,"args":{}},
+{"name":"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn","ph":"X","ts":4300,"dur":5,"pid":1,"tid":1,"args":{"long":"name"}},
+{"name":"args not first object","ph":"X","ts":4400,"dur":5,"pid":1,"tid":1,"args":[1],"args":{"c":3}}
 ]}
 )";
 
@@ -114,6 +119,11 @@ TEST_CASE("chrome plain body: the crafted trace's records, as read", "[chrome][p
   CHECK(own.events[1].name.empty());
   CHECK(own.events[2].time_ns == 1736937000700000000);
   CHECK(named("escaped \"name\"").attr("k") == "v\u00e9");
+  // Read again in pass 2 from where pass 1 found name, cat and the args object alone.
+  CHECK(render_kinds(named("name after args").attrs) == "cat:4=late cat;a:2=1;thread.name:4=worker-1;");
+  CHECK(render_kinds(named("").attrs) == "thread.name:4=worker-1;");
+  CHECK(render_kinds(named("args not first object").attrs) == "c:2=3;thread.name:4=worker-1;");
+  CHECK(render_kinds(named("other brackets").attrs) == "b:2=2;thread.name:4=worker-1;");
   REQUIRE(loaded.records.logs.size() == 2);  // the counter and the log record
 }
 
