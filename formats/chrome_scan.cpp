@@ -5,6 +5,7 @@
 #include <string>
 
 #include "formats/json_scan.h"
+#include "formats/json_util.h"
 #include "src/errors.h"
 
 namespace trace::formats {
@@ -49,6 +50,18 @@ bool parse_micros(std::string_view s, int64_t& ns) {
 }
 
 }  // namespace
+
+simdjson::ondemand::document iterate_chrome_event(simdjson::ondemand::parser& parser, std::string_view text,
+                                                  std::string_view event) {
+  auto offset = static_cast<uint64_t>(event.data() - text.data());
+  size_t capacity = text.size() - offset + simdjson::SIMDJSON_PADDING;
+  simdjson::ondemand::document doc;
+  if (auto error = parser.iterate(event.data(), event.size(), capacity).get(doc)) {
+    DocumentError located = iterate_error(event, "malformed event", error);
+    throw DocumentError(offset + located.offset(), located.what());
+  }
+  return doc;
+}
 
 bool micros_text_to_ns(std::string_view token, int64_t& ns) {
   size_t i = 0;

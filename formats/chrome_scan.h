@@ -8,6 +8,8 @@
 #include <optional>
 #include <string_view>
 
+#include <simdjson.h>
+
 namespace trace::formats {
 
 // Hands out the event texts of the array form `[ {...}, ... ]` (closing bracket and a
@@ -55,6 +57,12 @@ class ChromeEventScanner {
   std::optional<int64_t> beginning_of_time_ns_;
   bool epoch_clock_ = false;
 };
+
+// One event of `text` (a view into it) for simdjson On-Demand, the rest of the text and
+// its padding padding the event. Throws DocumentError (offset in `text`) when simdjson
+// refuses it.
+simdjson::ondemand::document iterate_chrome_event(simdjson::ondemand::parser& parser, std::string_view text,
+                                                  std::string_view event);
 
 // Converts a JSON number of microseconds to ns exactly from its decimal text ("1234.5678"
 // -> 1234568, rounding half away from zero), so that epoch-µs timestamps keep every ns a
