@@ -272,7 +272,7 @@ class alignas(kWorkerAlign) ChromeSpanPusher::Reader {
     return sink.on_span(span);
   }
 
-  const ChromeSpanSource source_;
+  const ChromeSpanSource source_;  // a copy of its own, read at every record
   od::parser end_parser_;  // E events, so that the B's strings stay alive for the merge
   std::vector<Attr> attrs_;
   std::string_view name_, cat_;
