@@ -148,7 +148,7 @@ void ChromeEventScanner::event_ends_at(size_t end) {
 
 void ChromeEventScanner::finish_event(std::string_view& event) {
   size_t end = find_value_end(text_, pos_);
-  if (end == kNpos) throw DocumentError(pos_, "unexpected end of text inside an event");
+  if (end == kNpos) throw DocumentError(pos_, "unexpected end of text inside an event", true);
   event = text_.substr(pos_, end - pos_);
   event_ends_at(end);
 }

@@ -700,7 +700,7 @@ class FileReader {
         }
       } catch (const DocumentError& e) {
         // Running into the cut is the cut's doing: it is reported once, below.
-        if (cut && pos + e.offset() >= trimmed_size(text)) break;
+        if (cut && (e.text_ended() || pos + e.offset() >= trimmed_size(text))) break;
         if (!options_.lenient) {
           LineCol bad = line_col_at(text.data(), text.size(), pos + e.offset());
           throw_problem(Problem{seq, bad.line, bad.column, e.what()});

@@ -24,12 +24,17 @@ class UsageError : public std::runtime_error {
 // document text the loader was given; the driver turns it into file:line:column.
 class DocumentError : public std::runtime_error {
  public:
-  DocumentError(uint64_t offset, const std::string& message)
-      : std::runtime_error(message), offset_(offset) {}
+  // `text_ended`: the text ran out before the value being read at `offset` ended (a
+  // truncated Chrome event is reported at its start): where the text was cut short (a NUL
+  // byte, lost compressed data), the cut is what to report.
+  DocumentError(uint64_t offset, const std::string& message, bool text_ended = false)
+      : std::runtime_error(message), offset_(offset), text_ended_(text_ended) {}
   uint64_t offset() const { return offset_; }
+  bool text_ended() const { return text_ended_; }
 
  private:
   uint64_t offset_;
+  bool text_ended_;
 };
 
 }  // namespace trace

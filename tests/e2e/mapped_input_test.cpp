@@ -83,6 +83,7 @@ TEST_CASE("mapped input: a byte order mark and a NUL byte are met as when readin
   nul[nul.size() * 3 / 4] = '\0';
   auto failed = check_mapped_as_piped("stats --json", nul);
   CHECK(failed.exit_code == 2);
-  // The text ends at the NUL, inside the event that starts line 1130.
-  CHECK(failed.err == "trace: error: <stdin>:1130:1: unexpected end of text inside an event\n");
+  // The text ends at the NUL, inside the event on line 1130: the NUL is what is reported.
+  CHECK(failed.err ==
+        "trace: error: <stdin>:1130:34: found a NUL byte: binary data, not JSON text (the rest of the input was not read)\n");
 }
