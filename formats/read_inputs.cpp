@@ -57,6 +57,9 @@ constexpr uint64_t kNoChunk = std::numeric_limits<uint64_t>::max();
 // Orders what is found where an input's readable bytes end after everything else.
 constexpr uint64_t kInputEnd = kNoChunk - 1;
 
+// A byte order mark is no JSON, but editors on Windows write one: it is dropped.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 // No JSON text holds a NUL byte, not even inside a string: where one is found, the input
 // is binary data (or a log file padded with zeros after a crash).
 constexpr std::string_view kNulMessage = "found a NUL byte: binary data, not JSON text";
@@ -395,8 +398,7 @@ class FileReader {
     size_t got = input.read_full(buffer_.data(), kHeadBytes);
     buffer_.resize(got);
     bool whole = got < kHeadBytes;
-    // A byte order mark is no JSON, but editors on Windows write one: it is dropped.
-    if (got >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) buffer_.assign(buffer_.view().substr(3));
+    if (buffer_.view().starts_with(kByteOrderMark)) buffer_.assign(buffer_.view().substr(kByteOrderMark.size()));
     head_bytes_.assign(buffer_.view());
     if (is_blank(head_bytes_) && whole) {
       report.format = "empty";
@@ -463,11 +465,14 @@ class FileReader {
     size_t size() const { return loaders.size(); }
   };
 
+  // Whether work on `bytes` of input goes to more than one worker: two chunks' worth.
+  bool worth_splitting(uint64_t bytes) const { return bytes >= 2 * options_.chunk_bytes; }
+
   // One worker per sink when the input's units are independent, but one for an input
   // too small for two chunks.
   Workers make_workers(const InputStream& input, const InputHead& head, const FormatSpec& spec, bool parallel) {
     size_t count = parallel ? sinks_.size() : 1;
-    if (input.size_hint() > 0 && input.size_hint() < 2 * options_.chunk_bytes) count = 1;
+    if (input.size_hint() > 0 && !worth_splitting(input.size_hint())) count = 1;
     Workers workers;
     workers.tallies.resize(count);
     for (size_t w = 0; w < count; ++w) {
@@ -649,7 +654,7 @@ class FileReader {
     if (mapped) {
       buffer_ = PaddedBuffer();
       text = mapped->view();
-      if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // as run() drops it from the head
+      if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());  // as run() drops it
       nul = find_nul(text);
       if (nul != nullptr) text = text.substr(0, static_cast<const char*>(nul) - text.data());
     } else {
@@ -667,7 +672,7 @@ class FileReader {
     std::unique_ptr<Loader> loader = spec.make_loader(head);
     LoadContext ctx{parsers_[0], file_index_};
     // Every worker's tally, for a loader that spreads its work (WorkerPool).
-    bool pooled = !options_.lenient && sinks_.size() > 1 && text.size() >= 2 * options_.chunk_bytes;
+    bool pooled = !options_.lenient && sinks_.size() > 1 && worth_splitting(text.size());
     std::vector<WorkerTally> tallies(pooled ? sinks_.size() : 1);
     for (size_t w = 0; w < tallies.size(); ++w) tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
     WorkerTally& tally = tallies[0];
@@ -809,7 +814,7 @@ class FileReader {
   // The first NUL byte in `text`, or null; searched on every worker, as this first pass
   // over a mapped file is also where its pages are mapped in.
   const void* find_nul(std::string_view text) const {
-    size_t parts = text.size() >= 2 * options_.chunk_bytes ? sinks_.size() : 1;
+    size_t parts = worth_splitting(text.size()) ? sinks_.size() : 1;
     std::vector<const void*> found(parts, nullptr);
     run_workers(parts, [&](size_t w) {
       size_t from = text.size() / parts * w;
