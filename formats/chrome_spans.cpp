@@ -162,10 +162,15 @@ class alignas(kWorkerAlign) ChromeSpanPusher::Reader {
 
   // "pid:tid:index": unique in the file, and the same for the same trace read again.
   void format_id(std::string& out, uint32_t thread, uint64_t index) {
-    out.assign(source_.items.pid(thread));
-    out.push_back(':');
-    out.append(source_.items.tid(thread));
-    out.push_back(':');
+    // The order pushes a thread's items together: its "pid:tid:" is made once for them.
+    if (thread != id_prefix_thread_) {
+      id_prefix_.assign(source_.items.pid(thread));
+      id_prefix_.push_back(':');
+      id_prefix_.append(source_.items.tid(thread));
+      id_prefix_.push_back(':');
+      id_prefix_thread_ = thread;
+    }
+    out.assign(id_prefix_);
     char digits[24];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, index);
     out.append(digits, end);
@@ -278,6 +283,8 @@ class alignas(kWorkerAlign) ChromeSpanPusher::Reader {
   std::string_view name_, cat_;
   ChromeRecordArgs record_args_;
   std::string span_id_, parent_id_;
+  std::string id_prefix_;  // "pid:tid:" of thread id_prefix_thread_
+  uint32_t id_prefix_thread_ = kNoChromeItem;
 };
 
 ChromeSpanPusher::ChromeSpanPusher(const ChromeSpanSource& source) : reader_(std::make_unique<Reader>(source)) {}

@@ -140,11 +140,10 @@ bool read_head_fast(std::string_view rest, uint64_t offset, EventHead& head, siz
   while (cursor.next_field(key)) {
     HeadField field = classify(key);
     if (field == HeadField::kOther || (seen >> static_cast<int>(field) & 1u)) {
-      bool brackets = cursor.at('{') || cursor.at('[');
       if (key == "args") {
         if (head.args_count++ == 0) head.args = rest.data() + cursor.position();
-      } else {
-        head.other_brackets |= brackets;
+      } else if (cursor.at('{') || cursor.at('[')) {
+        head.other_brackets = true;
       }
       if (!cursor.skip_brackets()) return false;
       continue;
