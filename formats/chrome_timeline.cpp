@@ -23,7 +23,6 @@ void ChromeTimeline::clear() {
   tracks_.clear();
   processes_.clear();
   process_numbers_.clear();
-  process_names_.clear();
   last_thread_ = kNoChromeItem;
   boundary_.clear();
 }
@@ -34,9 +33,8 @@ uint32_t ChromeTimeline::thread_index(std::string_view pid, std::string_view tid
     return last_thread_;
   last_thread_ = tracks_.find_or_add(pid, tid);
   if (last_thread_ == threads_.size()) {
-    auto [it, added] = process_numbers_.try_emplace(std::string(pid), static_cast<uint32_t>(processes_.size()));
-    if (added) processes_.push_back(ChromeProcess{std::string(pid), {}, {}});
-    threads_.emplace_back().process = it->second;
+    uint32_t process = process_number(pid);
+    threads_.emplace_back().process = process;
   }
   return last_thread_;
 }
@@ -75,8 +73,14 @@ void ChromeTimeline::name_thread(uint32_t thread, std::string_view name) {
   threads_[thread].named = true;
 }
 
+uint32_t ChromeTimeline::process_number(std::string_view pid) {
+  auto [it, added] = process_numbers_.try_emplace(std::string(pid), static_cast<uint32_t>(processes_.size()));
+  if (added) processes_.push_back(ChromeProcess{std::string(pid), {}, {}, {}});
+  return it->second;
+}
+
 void ChromeTimeline::name_process(std::string_view pid, std::string_view name) {
-  process_names_[std::string(pid)] = std::string(name);
+  processes_[process_number(pid)].name = std::string(name);
 }
 
 void ChromeTimeline::append(ChromeTimeline&& later, uint64_t events_before, uint64_t line_before) {
@@ -119,7 +123,8 @@ void ChromeTimeline::append(ChromeTimeline&& later, uint64_t events_before, uint
       into.named = true;
     }
   }
-  for (auto& [pid, name] : later.process_names_) process_names_[pid] = std::move(name);
+  for (ChromeProcess& process : later.processes_)
+    if (process.name) processes_[process_number(process.pid)].name = std::move(process.name);
   later.clear();
 }
 
@@ -127,8 +132,7 @@ void ChromeTimeline::finish() {
   for (ChromeThread& thread : threads_)
     for (uint32_t open : thread.open) item(open).duration_unknown = true;
   for (ChromeProcess& process : processes_) {
-    auto it = process_names_.find(process.pid);
-    process.service = it != process_names_.end() ? it->second : "pid " + process.pid;
+    process.service = process.name ? *process.name : "pid " + process.pid;
     process.trace_id = "pid:" + process.pid;
   }
 }

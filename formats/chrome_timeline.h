@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -63,6 +64,7 @@ struct ChromeThread {
 
 struct ChromeProcess {
   std::string pid;
+  std::optional<std::string> name;  // from process_name metadata, the last one
   // Filled by finish(), as process names may come last.
   std::string service, trace_id;
 };
@@ -137,13 +139,14 @@ class ChromeTimeline {
 
   ChromeItem& item(uint32_t i) { return const_cast<ChromeItem&>(std::as_const(*this)[i]); }
   void close_item(uint32_t item, const ChromeEnd& end);
+  // The number of process `pid` in processes_, the next free one when it is new.
+  uint32_t process_number(std::string_view pid);
 
   std::vector<Segment> segments_ = std::vector<Segment>(1);  // never empty
   std::vector<ChromeThread> threads_;
   ChromeTracks tracks_;  // numbers threads_
   std::vector<ChromeProcess> processes_;
   std::unordered_map<std::string, uint32_t> process_numbers_;  // by pid, into processes_
-  std::unordered_map<std::string, std::string> process_names_;
   uint32_t last_thread_ = kNoChromeItem;
   bool mid_array_ = false;
   std::vector<Boundary> boundary_;
