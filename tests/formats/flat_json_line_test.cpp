@@ -171,6 +171,21 @@ TEST_CASE("flat json: lines longer than one quote window, strings across its edg
   }
 }
 
+TEST_CASE("flat json: lines at the size where indexing at once gives way to windows", "[flat-json]") {
+  const size_t edge = trace::formats::flat_json::LineQuotes::kMaxBytes;
+  for (size_t size = edge - 66; size <= edge + 66; ++size) {
+    // The last string ends on the line's last bytes: its closing quote is the last quote.
+    std::string head = R"({"n":1,"s":")";
+    std::string text(size - head.size() - 2, 'q');
+    std::string line = head + text + "\"}";
+    REQUIRE(line.size() == size);
+    INFO(size);
+    CHECK(with_scanner(line) == "n|2|1|1\ns|4|" + text + "|\n");
+    CHECK(with_scanner(line.substr(0, size - 1)) == "declined");  // the object not closed
+    CHECK(with_scanner(line.substr(0, size - 2) + "}") == "declined");  // the string not closed
+  }
+}
+
 TEST_CASE("flat json: every line the scanner accepts, simdjson accepts too", "[flat-json]") {
   CHECK(with_simdjson(R"({"a":1,"b":"x"})") == "a|2|1|1\nb|4|x|\n");
   CHECK(with_simdjson(R"({"a":{"b":1}})") == "not flat");
