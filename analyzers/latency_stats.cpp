@@ -159,6 +159,13 @@ void LatencyStats::switch_to_sketches() {
   }
 }
 
+RecordNeeds LatencyStats::needs() const {
+  bool attrs = false;
+  for (const GroupKeyPart& part : key_builder_.spec().parts)
+    attrs = attrs || part.kind == GroupKeyKind::kModel || part.kind == GroupKeyKind::kAttr;
+  return RecordNeeds{attrs, false};
+}
+
 Flow LatencyStats::on_span(const Span& span) {
   if (span.flags & kSpanInstant) {
     ++instant_;

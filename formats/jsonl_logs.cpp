@@ -260,6 +260,13 @@ class JsonlLogsLoader final : public Loader {
     keys_.build();
   }
 
+  // A time that cannot be read stays a field: with fields wanted, times are read to
+  // know which ones do.
+  void set_needs(const RecordNeeds& needs) override {
+    keep_fields_ = needs.attrs;
+    read_times_ = needs.times || needs.attrs;
+  }
+
   std::string_view producer() const override {
     return profile_.producer == LogProducer::kGeneric ? std::string_view() : producer_name(profile_.producer);
   }
@@ -463,11 +470,13 @@ class JsonlLogsLoader final : public Loader {
 
   void keep(std::string_view key, od::value& value) {
     Value v;
-    read_any(value, v);
-    fields_.push_back({key, v});
+    read_any(value, v);  // checked, even when not kept
+    keep(key, v);
   }
 
-  void keep(std::string_view key, const Value& value) { fields_.push_back({key, value}); }
+  void keep(std::string_view key, const Value& value) {
+    if (keep_fields_) fields_.push_back({key, value});
+  }
 
   void read_field(std::string_view key, od::value& value) {
     const KeyRule* rule = keys_.find(key);
@@ -519,6 +528,7 @@ class JsonlLogsLoader final : public Loader {
   // Epoch numbers by magnitude, exactly from their text; ISO strings; numeric strings.
   // A time that cannot be read stays a field, so nothing is lost.
   void apply_time(std::string_view key, const Value& v, std::string_view token) {
+    if (!read_times_) return;
     if (log_.time_ns != 0) return keep(key, v);  // a key written twice: the first wins
     if (is_number(v)) {
       if (std::optional<int64_t> ns = epoch_text_to_ns(token)) {
@@ -724,6 +734,8 @@ class JsonlLogsLoader final : public Loader {
   }
 
   JsonlKeyProfile profile_;
+  bool keep_fields_ = true;  // RecordNeeds::attrs
+  bool read_times_ = true;
   KeyTable keys_;
   TimestampParser timestamps_;
   LevelMemo levels_;

@@ -78,6 +78,10 @@ class Loader {
   // Chrome B events, stages that started and never ended).
   virtual Flow finish(LoadContext& /*ctx*/, RecordSink& /*sink*/) { return Flow::kContinue; }
 
+  // What the sinks read of a record, told before the first load(): a loader may skip
+  // the work of filling the rest.
+  virtual void set_needs(const RecordNeeds& /*needs*/) {}
+
   // The program that wrote the input, when the format itself tells ("pino", "clang
   // -ftime-trace"); empty when it does not. Read after the file's records are pushed.
   virtual std::string_view producer() const { return {}; }

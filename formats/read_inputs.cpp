@@ -385,7 +385,10 @@ class FileReader {
  public:
   FileReader(const Input& input, uint32_t file_index, const ReadOptions& options,
              std::span<RecordSink* const> sinks, std::vector<simdjson::ondemand::parser>& parsers)
-      : input_(input), file_index_(file_index), options_(options), sinks_(sinks), parsers_(parsers) {}
+      : input_(input), file_index_(file_index), options_(options), sinks_(sinks), parsers_(parsers) {
+    needs_ = RecordNeeds{false, false};
+    for (RecordSink* sink : sinks_) needs_ = needs_ | sink->needs();
+  }
 
   // Returns false when a sink asked to stop.
   bool run(FileReport& report) {
@@ -477,9 +480,15 @@ class FileReader {
     workers.tallies.resize(count);
     for (size_t w = 0; w < count; ++w) {
       workers.tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
-      workers.loaders.push_back(spec.make_loader(head));
+      workers.loaders.push_back(make_loader(spec, head));
     }
     return workers;
+  }
+
+  std::unique_ptr<Loader> make_loader(const FormatSpec& spec, const InputHead& head) const {
+    std::unique_ptr<Loader> loader = spec.make_loader(head);
+    loader->set_needs(needs_);
+    return loader;
   }
 
   // Runs work(w) for every worker, worker 0 on this thread.
@@ -669,7 +678,7 @@ class FileReader {
                     nul != nullptr ? std::string(kNulMessage) + " (the rest of the input was not read)"
                                    : *input.failure() + " (the rest of the input is lost)"};
     }
-    std::unique_ptr<Loader> loader = spec.make_loader(head);
+    std::unique_ptr<Loader> loader = make_loader(spec, head);
     LoadContext ctx{parsers_[0], file_index_};
     // Every worker's tally, for a loader that spreads its work (WorkerPool).
     bool pooled = !options_.lenient && sinks_.size() > 1 && worth_splitting(text.size());
@@ -937,6 +946,7 @@ class FileReader {
   const ReadOptions& options_;
   std::span<RecordSink* const> sinks_;
   std::vector<simdjson::ondemand::parser>& parsers_;
+  RecordNeeds needs_;         // what any of the sinks reads
   Source* source_ = nullptr;  // the input being read
   PaddedBuffer buffer_;
   std::string head_bytes_;

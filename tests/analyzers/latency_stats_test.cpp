@@ -402,3 +402,15 @@ TEST_CASE("stats: under the budget the table is exact and says nothing", "[stats
   CHECK_FALSE(table.meta.approximate);
   CHECK(table.meta.notes.empty());
 }
+
+TEST_CASE("stats: asks loaders for attributes only when it groups by them, never for times", "[stats]") {
+  using trace::parse_group_key_spec;
+  for (auto [spec, attrs] : std::vector<std::pair<std::string, bool>>{
+           {"name", false}, {"service", false}, {"name,service", false}, {"model", true}, {"attr:tenant", true},
+           {"service,attr:http.route", true}}) {
+    INFO(spec);
+    trace::RecordNeeds needs = LatencyStats(parse_group_key_spec(spec)).needs();
+    CHECK(needs.attrs == attrs);
+    CHECK_FALSE(needs.times);
+  }
+}

@@ -20,6 +20,7 @@ using trace::formats::LogProducer;
 using trace::testing::load_text;
 using trace::testing::load_error;
 using trace::testing::read_sample;
+using trace::testing::render;
 using trace::testing::Loaded;
 using trace::testing::OwnedAttr;
 using trace::testing::OwnedLog;
@@ -646,5 +647,66 @@ TEST_CASE("jsonl: samples/pino.jsonl reads as pino with request spans", "[jsonl]
     INFO(log.source_text);
     CHECK(log.time_ns > 0);
     CHECK(log.severity != 0);
+  }
+}
+
+// ---- what the sink reads ----------------------------------------------------------------------
+
+TEST_CASE("jsonl: a sink that reads neither fields nor times gets the rest of every record", "[jsonl]") {
+  std::string text = read_sample("app_logs.jsonl");
+  Loaded full = load_text(text, "", "app_logs.jsonl");
+  Loaded lean = load_text(text, "", "app_logs.jsonl", trace::RecordNeeds{false, false});
+  REQUIRE(lean.records.spans.size() == full.records.spans.size());
+  REQUIRE(lean.records.logs.size() == full.records.logs.size());
+  for (size_t i = 0; i < full.records.spans.size(); ++i) {
+    const OwnedSpan& a = full.records.spans[i];
+    const OwnedSpan& b = lean.records.spans[i];
+    INFO(a.line);
+    CHECK(b.name == a.name);
+    CHECK(b.service == a.service);
+    CHECK(b.duration_ns == a.duration_ns);
+    CHECK(b.status == a.status);
+    CHECK(b.status_message == a.status_message);
+    CHECK(b.trace_id == a.trace_id);
+    CHECK(b.span_id == a.span_id);
+    CHECK(b.parent_id == a.parent_id);
+    CHECK(b.attrs.empty());
+  }
+  for (size_t i = 0; i < full.records.logs.size(); ++i) {
+    const OwnedLog& a = full.records.logs[i];
+    const OwnedLog& b = lean.records.logs[i];
+    INFO(a.source_text);
+    CHECK(b.severity == a.severity);
+    CHECK(b.message == a.message);
+    CHECK(b.logger == a.logger);
+    CHECK(b.fields.empty());
+  }
+}
+
+TEST_CASE("jsonl: a sink that reads fields but no times gets every field it would have", "[jsonl]") {
+  // A time that cannot be read stays a field: times are still read to know which.
+  std::string text = "{\"ts\":\"2025-01-15T10:30:00Z\",\"msg\":\"a\",\"k\":1}\n"
+                     "{\"ts\":\"not a time\",\"msg\":\"b\",\"k\":2}\n";
+  Loaded full = load_text(text, "", "app.jsonl");
+  Loaded no_times = load_text(text, "", "app.jsonl", trace::RecordNeeds{true, false});
+  REQUIRE(no_times.records.logs.size() == 2);
+  CHECK(render(no_times.records.logs[0].fields) == "k=1;");
+  CHECK(render(no_times.records.logs[1].fields) == "ts=not a time;k=2;");
+  CHECK(render(no_times.records.logs[1].fields) == render(full.records.logs[1].fields));
+}
+
+TEST_CASE("jsonl: a malformed value is an error even in a field no sink reads", "[jsonl]") {
+  for (std::string line : {"{\"msg\":\"a\",\"k\":tru}", "{\"msg\":\"a\",\"k\":01}", "{\"msg\":\"a\",\"k\":[1,}"}) {
+    INFO(line);
+    std::string full = load_error(line + "\n", "jsonl", "app.jsonl");
+    CHECK(full != "<no error>");
+    std::string lean;
+    try {
+      load_text(line + "\n", "jsonl", "app.jsonl", trace::RecordNeeds{false, false});
+      lean = "<no error>";
+    } catch (const trace::InputError& e) {
+      lean = e.what();
+    }
+    CHECK(lean == full);
   }
 }

@@ -50,7 +50,9 @@ class CollectSink : public RecordSink {
  public:
   Flow on_span(const Span& span) override;
   Flow on_log(const LogRecord& log) override;
+  RecordNeeds needs() const override { return needs_told; }
 
+  RecordNeeds needs_told;  // what the sink says it reads: everything unless a test says less
   std::vector<OwnedSpan> spans;
   std::vector<OwnedLog> logs;
 };

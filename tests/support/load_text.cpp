@@ -10,8 +10,9 @@
 
 namespace trace::testing {
 
-Loaded load_text(const std::string& text, const std::string& format, const std::string& name) {
+Loaded load_text(const std::string& text, const std::string& format, const std::string& name, RecordNeeds needs) {
   Loaded loaded;
+  loaded.records.needs_told = needs;
   formats::ReadOptions options;
   options.input_format = format;
   std::vector<formats::Input> inputs{{name, [&] { return Source::from_string(name, text); }}};

@@ -16,8 +16,9 @@ struct Loaded {
 // Loads `text` as if it were a file named `name`. `format` forces a format ("" = detect).
 // Throws trace::InputError for malformed input, with the message the user would see
 // (e.g. "input.json:3:17: expected ...").
+// `needs` is what the sink tells the loader it reads.
 Loaded load_text(const std::string& text, const std::string& format = "",
-                 const std::string& name = "input.json");
+                 const std::string& name = "input.json", RecordNeeds needs = {});
 
 // The user-visible message load_text() fails with, or "<no error>".
 std::string load_error(const std::string& text, const std::string& format, const std::string& name);
