@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -53,6 +54,13 @@ std::optional<MappedText> MappedText::map(int fd, size_t size, const std::string
   }
   set_fault_message(name);
   return MappedText(static_cast<char*>(base), size, mapped);
+}
+
+void MappedText::release(const char* begin, size_t size) const {
+  static const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  uintptr_t from = reinterpret_cast<uintptr_t>(begin) / page * page;
+  uintptr_t to = (reinterpret_cast<uintptr_t>(begin) + size) / page * page;
+  if (from < to) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
 }
 
 MappedText::MappedText(MappedText&& other) noexcept
