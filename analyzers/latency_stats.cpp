@@ -163,7 +163,9 @@ RecordNeeds LatencyStats::needs() const {
   bool attrs = false;
   for (const GroupKeyPart& part : key_builder_.spec().parts)
     attrs = attrs || part.kind == GroupKeyKind::kModel || part.kind == GroupKeyKind::kAttr;
-  return RecordNeeds{attrs, false};
+  RecordNeeds needs = RecordNeeds::nothing();
+  needs.attrs = attrs;
+  return needs;
 }
 
 Flow LatencyStats::on_span(const Span& span) {

@@ -84,7 +84,8 @@ class LatencyStats : public RecordSink {
   // their length is unknown, not short) and spans without a duration.
   Flow on_span(const Span& span) override;
   Flow on_log(const LogRecord&) override { return Flow::kContinue; }
-  // No times; attributes only for a group key made of them (model, attr:KEY).
+  // Spans' names, services, durations and statuses; attributes only for a group key
+  // made of them (model, attr:KEY).
   RecordNeeds needs() const override;
 
   // Adds other's state into this one; other is left empty. Both must group by the same

@@ -47,6 +47,7 @@ struct KeyRule {
   std::string key;
   Role role;
   int64_t aux = 0;
+  bool wanted = true;  // else left out of the table, its key then being no rule's
 };
 
 // Key -> rule, built once per loader from the file's profile. A key of up to 16 bytes
@@ -61,15 +62,24 @@ class KeyTable {
   KeyTable& operator=(const KeyTable&) = delete;
 
   // The first rule given for a key wins: the profile's keys go in before generic ones.
-  void add(std::string_view key, Role role, int64_t aux = 0) {
+  // An unwanted rule still wins over later ones: what a key means never depends on what
+  // the sinks read.
+  void add(std::string_view key, Role role, int64_t aux = 0, bool wanted = true) {
     if (key.empty()) return;
     for (const KeyRule& rule : rules_)
       if (rule.key == key) return;
-    rules_.push_back(KeyRule{std::string(key), role, aux});
+    rules_.push_back(KeyRule{std::string(key), role, aux, wanted});
   }
 
   // After the last add(), before the first find().
   void build();
+
+  // Back to no rules, for another set of add() calls.
+  void clear() {
+    rules_.clear();
+    slots_.clear();
+    long_keys_.clear();
+  }
 
   // `key` must be followed by 16 readable bytes: keys lie in the padded line or in
   // simdjson's string buffer, itself padded.
@@ -137,6 +147,7 @@ void KeyTable::build() {
   std::vector<Slot> keys;
   long_keys_.clear();
   for (const KeyRule& rule : rules_) {
+    if (!rule.wanted) continue;
     if (rule.key.size() > kShortKey) {
       long_keys_.push_back(&rule);
       continue;
@@ -237,38 +248,47 @@ bool looks_numeric(std::string_view text) {
 //              an object), else the message. Otherwise unset: a log line cannot say "ok".
 class JsonlLogsLoader final : public Loader {
  public:
-  explicit JsonlLogsLoader(JsonlKeyProfile profile) : profile_(std::move(profile)) {
-    const bool loguru = profile_.producer == LogProducer::kLoguru;
-    if (loguru) {
+  explicit JsonlLogsLoader(JsonlKeyProfile profile) : profile_(std::move(profile)) { add_keys(RecordNeeds{}); }
+
+  // A time that cannot be read stays a field, and so does any key without a role: with
+  // fields wanted, every role stays to keep its key out of them, and times are read to
+  // know which ones can be. Without, the keys of roles not needed are left out: fewer
+  // lookups find a rule to apply.
+  void set_needs(const RecordNeeds& needs) override {
+    keep_fields_ = needs.attrs;
+    read_times_ = needs.times || needs.attrs;
+    if (!needs.attrs) {
+      keys_.clear();
+      add_keys(needs);
+    }
+  }
+
+  std::string_view producer() const override {
+    return profile_.producer == LogProducer::kGeneric ? std::string_view() : producer_name(profile_.producer);
+  }
+
+  // The key table, the rules of roles not needed left out (only ever with no fields kept:
+  // see set_needs). Loguru's own keys and the roles a span is made of are always in.
+  void add_keys(const RecordNeeds& needs) {
+    if (profile_.producer == LogProducer::kLoguru) {
       keys_.add("record", Role::kLoguruRecord);
       keys_.add("text", Role::kLoguruText);
     }
-    keys_.add(profile_.time_key, Role::kTime);
+    keys_.add(profile_.time_key, Role::kTime, 0, needs.times);
     keys_.add(profile_.level_key, Role::kLevel);
     keys_.add(profile_.message_key, Role::kMessage);
-    keys_.add(profile_.logger_key, Role::kLogger);
+    keys_.add(profile_.logger_key, Role::kLogger, 0, needs.logs);
     for (std::string_view key : kServiceKeys) keys_.add(key, Role::kService);
     if (profile_.name_is_service) keys_.add("name", Role::kService);
-    for (std::string_view key : kTraceIdKeys) keys_.add(key, Role::kTraceId);
-    for (std::string_view key : kSpanIdKeys) keys_.add(key, Role::kSpanId);
-    for (std::string_view key : kParentIdKeys) keys_.add(key, Role::kParentId);
+    for (std::string_view key : kTraceIdKeys) keys_.add(key, Role::kTraceId, 0, needs.ids);
+    for (std::string_view key : kSpanIdKeys) keys_.add(key, Role::kSpanId, 0, needs.ids);
+    for (std::string_view key : kParentIdKeys) keys_.add(key, Role::kParentId, 0, needs.ids);
     keys_.add("duration", Role::kDuration, profile_.duration_is_ns ? 1 : kNsPerSecond);
     for (const DurationKey& d : kDurationKeys) keys_.add(d.key, Role::kDuration, d.unit_ns);
     int64_t rank = 0;
     for (std::string_view key : kSpanNameKeys) keys_.add(key, Role::kSpanName, rank++);
     for (std::string_view key : kErrorKeys) keys_.add(key, Role::kError);
     keys_.build();
-  }
-
-  // A time that cannot be read stays a field: with fields wanted, times are read to
-  // know which ones do.
-  void set_needs(const RecordNeeds& needs) override {
-    keep_fields_ = needs.attrs;
-    read_times_ = needs.times || needs.attrs;
-  }
-
-  std::string_view producer() const override {
-    return profile_.producer == LogProducer::kGeneric ? std::string_view() : producer_name(profile_.producer);
   }
 
   // The hot path (one call per line of a possibly huge file). flatten puts the field loop

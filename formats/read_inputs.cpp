@@ -446,7 +446,7 @@ class FileReader {
   FileReader(const Input& input, uint32_t file_index, const ReadOptions& options,
              std::span<RecordSink* const> sinks, std::vector<simdjson::ondemand::parser>& parsers)
       : input_(input), file_index_(file_index), options_(options), sinks_(sinks), parsers_(parsers) {
-    needs_ = RecordNeeds{false, false};
+    needs_ = RecordNeeds::nothing();
     for (RecordSink* sink : sinks_) needs_ = needs_ | sink->needs();
   }
 

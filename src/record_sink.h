@@ -16,10 +16,13 @@ enum class Flow { kContinue, kStop };
 struct RecordNeeds {
   bool attrs = true;  // Span::attrs, LogRecord::fields
   bool times = true;  // Span::start_ns, LogRecord::time_ns
+  bool ids = true;    // trace, span and parent ids
+  bool logs = true;   // log records at all (on_log is called all the same, for counting)
 
   RecordNeeds operator|(const RecordNeeds& other) const {
-    return {attrs || other.attrs, times || other.times};
+    return {attrs || other.attrs, times || other.times, ids || other.ids, logs || other.logs};
   }
+  static RecordNeeds nothing() { return {false, false, false, false}; }
 };
 
 class RecordSink {

@@ -652,6 +652,25 @@ TEST_CASE("jsonl: samples/pino.jsonl reads as pino with request spans", "[jsonl]
 
 // ---- what the sink reads ----------------------------------------------------------------------
 
+TEST_CASE("jsonl: a sink that reads only what spans are grouped and timed by gets that", "[jsonl]") {
+  // What trace stats asks for: no fields, times, ids or log records.
+  std::string text = read_sample("app_logs.jsonl");
+  Loaded full = load_text(text, "", "app_logs.jsonl");
+  Loaded lean = load_text(text, "", "app_logs.jsonl", trace::RecordNeeds::nothing());
+  REQUIRE(lean.records.spans.size() == full.records.spans.size());
+  REQUIRE(lean.records.logs.size() == full.records.logs.size());
+  for (size_t i = 0; i < full.records.spans.size(); ++i) {
+    const OwnedSpan& a = full.records.spans[i];
+    const OwnedSpan& b = lean.records.spans[i];
+    INFO(a.line);
+    CHECK(b.name == a.name);
+    CHECK(b.service == a.service);
+    CHECK(b.duration_ns == a.duration_ns);
+    CHECK(b.status == a.status);
+    CHECK(b.attrs.empty());
+  }
+}
+
 TEST_CASE("jsonl: a sink that reads neither fields nor times gets the rest of every record", "[jsonl]") {
   std::string text = read_sample("app_logs.jsonl");
   Loaded full = load_text(text, "", "app_logs.jsonl");
