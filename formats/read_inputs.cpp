@@ -347,6 +347,7 @@ class ChunkQueue {
 // under --lenient. It stands between the loader and the worker's sink to count.
 struct alignas(kWorkerAlign) WorkerTally : RecordSink {
   RecordSink* sink = nullptr;
+  bool forward_logs = true;  // false when the sink reads no log records (RecordNeeds::logs)
   uint64_t spans = 0;
   uint64_t logs = 0;
   uint64_t skipped = 0;
@@ -365,7 +366,7 @@ struct alignas(kWorkerAlign) WorkerTally : RecordSink {
   }
   Flow on_log(const LogRecord& log) override {
     if (logs++ == 0 && spans == 0) note_sdk(log.resource_attrs, log.src.offset);
-    return sink->on_log(log);
+    return forward_logs ? sink->on_log(log) : Flow::kContinue;
   }
   void note_sdk(Attrs resource, uint64_t offset) {
     sdk = sdk_of(resource);
@@ -539,10 +540,16 @@ class FileReader {
     Workers workers;
     workers.tallies.resize(count);
     for (size_t w = 0; w < count; ++w) {
-      workers.tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
+      attach(workers.tallies[w], w);
       workers.loaders.push_back(make_loader(spec, head));
     }
     return workers;
+  }
+
+  // Worker w's tally, in front of its sink.
+  void attach(WorkerTally& tally, size_t w) {
+    tally.sink = discard_records_ ? &discard_ : sinks_[w];
+    tally.forward_logs = needs_.logs;
   }
 
   std::unique_ptr<Loader> make_loader(const FormatSpec& spec, const InputHead& head) const {
@@ -743,7 +750,7 @@ class FileReader {
     // Every worker's tally, for a loader that spreads its work (WorkerPool).
     bool pooled = !options_.lenient && sinks_.size() > 1 && worth_splitting(text.size());
     std::vector<WorkerTally> tallies(pooled ? sinks_.size() : 1);
-    for (size_t w = 0; w < tallies.size(); ++w) tallies[w].sink = discard_records_ ? &discard_ : sinks_[w];
+    for (size_t w = 0; w < tallies.size(); ++w) attach(tallies[w], w);
     WorkerTally& tally = tallies[0];
     RecordSink& sink = tally;
     TextSkips skips(tally);
