@@ -50,6 +50,49 @@ struct KeyRule {
   bool wanted = true;  // else left out of the table, its key then being no rule's
 };
 
+// A text of 1 to 16 bytes as two little-endian words, the bytes past its end zeroed: two
+// word compares tell texts apart, where memcmp would be a call. The text must be followed
+// by 16 readable bytes: keys and values lie in the padded line or in simdjson's string
+// buffer, itself padded.
+struct ShortText {
+  static constexpr size_t kMaxSize = 16;
+
+  uint64_t lo = 0, hi = 0;
+  size_t size = 0;  // 0 for no text: none looked up has it
+
+  static bool fits(std::string_view text) { return text.size() - 1 < kMaxSize; }  // 1 to 16 bytes
+
+  // `text` fits.
+  static ShortText of(std::string_view text) {
+    const size_t size = text.size();
+    return {load8(text.data()) & kLowMask[size], load8(text.data() + 8) & kHighMask[size], size};
+  }
+
+  bool operator==(const ShortText& other) const = default;  // member by member, stopping at a difference
+  // The same without a branch, for a single compare whose result picks a value.
+  bool same(const ShortText& other) const { return (lo == other.lo) & (hi == other.hi) & (size == other.size); }
+
+ private:
+  // kLowMask[n] keeps the first min(n, 8) bytes of a word, kHighMask[n] the next n - 8.
+  static constexpr std::array<uint64_t, kMaxSize + 1> kLowMask = [] {
+    std::array<uint64_t, kMaxSize + 1> masks{};
+    for (size_t n = 0; n <= kMaxSize; ++n) masks[n] = n >= 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * n)) - 1;
+    return masks;
+  }();
+  static constexpr std::array<uint64_t, kMaxSize + 1> kHighMask = [] {
+    std::array<uint64_t, kMaxSize + 1> masks{};
+    for (size_t n = 0; n <= kMaxSize; ++n)
+      masks[n] = n <= 8 ? 0 : n >= 16 ? ~uint64_t(0) : (uint64_t(1) << (8 * (n - 8))) - 1;
+    return masks;
+  }();
+
+  static uint64_t load8(const char* p) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  }
+};
+
 // Key -> rule, built once per loader from the file's profile. A key of up to 16 bytes
 // (nearly all) costs two masked 8-byte loads, two multiplies and one compare: the table
 // is a perfect hash of the rules' keys (multipliers are drawn until no two collide), so
@@ -82,57 +125,31 @@ class KeyTable {
     first_last_ = {};
   }
 
-  // `key` must be followed by 16 readable bytes: keys lie in the padded line or in
-  // simdjson's string buffer, itself padded.
+  // `key` must be followed by 16 readable bytes (see ShortText).
   const KeyRule* find(std::string_view key) const {
-    const size_t size = key.size();
-    if (size - 1 >= kShortKey) return find_long(key);  // also catches size 0
+    if (!ShortText::fits(key)) return find_long(key);
     // Most keys are no rule's: a bit per length and first and last byte turns nearly all
     // of them away before the hash, whose chain of loads and multiplies was a fifth of
     // reading a log line.
-    if (((first_last_[size] >> first_last_bit(key.data(), size)) & 1) == 0) return nullptr;
-    uint64_t lo = load8(key.data()) & kLowMask[size];
-    uint64_t hi = load8(key.data() + 8) & kHighMask[size];
-    // An empty slot has size 0, which no key looked up here has: no branch but this one.
-    const Slot& slot = slots_[slot_of(lo, hi, size)];
-    return (slot.lo == lo) & (slot.hi == hi) & (slot.size == size) ? slot.rule : nullptr;
+    if (((first_last_[key.size()] >> first_last_bit(key)) & 1) == 0) return nullptr;
+    ShortText text = ShortText::of(key);
+    const Slot& slot = slots_[slot_of(text)];
+    return slot.text.same(text) ? slot.rule : nullptr;  // an empty slot is no text's
   }
 
  private:
-  static constexpr size_t kShortKey = 16;
-
   struct Slot {
-    uint64_t lo = 0, hi = 0;
-    size_t size = 0;
+    ShortText text;
     const KeyRule* rule = nullptr;
   };
 
-  // kLowMask[n] keeps the first min(n, 8) bytes of a word, kHighMask[n] the next n - 8.
-  static constexpr std::array<uint64_t, kShortKey + 1> kLowMask = [] {
-    std::array<uint64_t, kShortKey + 1> masks{};
-    for (size_t n = 0; n <= kShortKey; ++n) masks[n] = n >= 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * n)) - 1;
-    return masks;
-  }();
-  static constexpr std::array<uint64_t, kShortKey + 1> kHighMask = [] {
-    std::array<uint64_t, kShortKey + 1> masks{};
-    for (size_t n = 0; n <= kShortKey; ++n)
-      masks[n] = n <= 8 ? 0 : n >= 16 ? ~uint64_t(0) : (uint64_t(1) << (8 * (n - 8))) - 1;
-    return masks;
-  }();
-
-  static unsigned first_last_bit(const char* key, size_t size) {
-    return (static_cast<uint8_t>(key[0]) + 3u * static_cast<uint8_t>(key[size - 1])) & 63;
+  static unsigned first_last_bit(std::string_view key) {
+    return (static_cast<uint8_t>(key.front()) + 3u * static_cast<uint8_t>(key.back())) & 63;
   }
 
   // Two independent products: neither waits for the other.
-  size_t slot_of(uint64_t lo, uint64_t hi, size_t size) const {
-    return static_cast<size_t>((((lo ^ size) * low_multiplier_) ^ (hi * high_multiplier_)) >> shift_);
-  }
-
-  static uint64_t load8(const char* p) {
-    uint64_t word;
-    std::memcpy(&word, p, sizeof word);
-    return word;
+  size_t slot_of(const ShortText& text) const {
+    return static_cast<size_t>((((text.lo ^ text.size) * low_multiplier_) ^ (text.hi * high_multiplier_)) >> shift_);
   }
 
   const KeyRule* find_long(std::string_view key) const {
@@ -144,7 +161,7 @@ class KeyTable {
   std::vector<KeyRule> rules_;
   std::vector<Slot> slots_;  // a power of two of them, the rules' keys each in its own
   std::vector<const KeyRule*> long_keys_;
-  std::array<uint64_t, kShortKey + 1> first_last_{};  // by length: the first_last_bit()s of rules' keys
+  std::array<uint64_t, ShortText::kMaxSize + 1> first_last_{};  // by length: first_last_bit()s of rules' keys
   uint64_t low_multiplier_ = 0;
   uint64_t high_multiplier_ = 0;
   int shift_ = 64;
@@ -158,14 +175,14 @@ void KeyTable::build() {
   long_keys_.clear();
   for (const KeyRule& rule : rules_) {
     if (!rule.wanted) continue;
-    if (rule.key.size() > kShortKey) {
+    if (!ShortText::fits(rule.key)) {
       long_keys_.push_back(&rule);
       continue;
     }
-    char bytes[kShortKey] = {};
+    char bytes[2 * ShortText::kMaxSize] = {};  // the 16 readable bytes after the key
     std::memcpy(bytes, rule.key.data(), rule.key.size());
-    keys.push_back({load8(bytes), load8(bytes + 8), rule.key.size(), &rule});
-    first_last_[rule.key.size()] |= uint64_t(1) << first_last_bit(rule.key.data(), rule.key.size());
+    keys.push_back({ShortText::of(std::string_view(bytes, rule.key.size())), &rule});
+    first_last_[rule.key.size()] |= uint64_t(1) << first_last_bit(rule.key);
   }
   uint64_t state = 0x9E3779B97F4A7C15ULL;
   auto draw = [&state] {  // splitmix64
@@ -182,7 +199,7 @@ void KeyTable::build() {
       slots_.assign(size_t(1) << bits, Slot{});
       bool collided = false;
       for (size_t i = 0; i < keys.size() && !collided; ++i) {
-        Slot& slot = slots_[slot_of(keys[i].lo, keys[i].hi, keys[i].size)];
+        Slot& slot = slots_[slot_of(keys[i].text)];
         collided = slot.rule != nullptr;
         slot = keys[i];
       }
@@ -191,25 +208,29 @@ void KeyTable::build() {
   }
 }
 
-// A file writes the same few level names line after line: the last one read is kept with
-// its severity (copied, as the line it came from goes away).
+// A file writes the same few level names line after line: the last four of up to 16
+// bytes are kept with their severities, as ShortTexts (copies: the line they came from
+// goes away). `level` must be followed by 16 readable bytes, as ShortText says.
 class LevelMemo {
  public:
   uint8_t severity(std::string_view level) {
-    if (level.size() == size_ && std::memcmp(level.data(), text_.data(), size_) == 0) return severity_;
+    if (!ShortText::fits(level)) return severity_from_text(level);
+    ShortText text = ShortText::of(level);
+    for (const Entry& entry : entries_)
+      if (entry.text == text) return entry.severity;
     uint8_t severity = severity_from_text(level);
-    if (level.size() <= text_.size()) {
-      std::memcpy(text_.data(), level.data(), level.size());
-      size_ = level.size();
-      severity_ = severity;
-    }
+    entries_[next_] = Entry{text, severity};
+    next_ = (next_ + 1) % entries_.size();
     return severity;
   }
 
  private:
-  std::array<char, 16> text_{};
-  size_t size_ = text_.size() + 1;  // matches nothing
-  uint8_t severity_ = kSeverityUnknown;
+  struct Entry {
+    ShortText text;  // empty: matches no level
+    uint8_t severity = kSeverityUnknown;
+  };
+  std::array<Entry, 4> entries_{};
+  size_t next_ = 0;
 };
 
 // Keys every producer may write, whatever the profile (FORMATS.md §5 "Correlation").

@@ -276,9 +276,21 @@ std::optional<int64_t> short_decimal_to_ns(std::string_view number, int64_t unit
   uint64_t scaled = 0;
   if (__builtin_mul_overflow(mantissa, static_cast<uint64_t>(unit_ns), &scaled) || scaled > uint64_t(kInt64Max))
     return std::nullopt;
-  const uint64_t divisor = kPowersOfTen[fraction_digits];
-  uint64_t value = scaled / divisor;
-  if (scaled % divisor >= divisor - scaled % divisor) ++value;  // half away from zero, as scale_decimal
+  // Half away from zero, as scale_decimal. Durations have few decimals: a constant
+  // divisor is a multiplication, a variable one a division of tens of cycles.
+  auto divide = [scaled](uint64_t divisor) {
+    uint64_t value = scaled / divisor;
+    uint64_t rest = scaled % divisor;
+    return rest >= divisor - rest ? value + 1 : value;
+  };
+  uint64_t value = 0;
+  switch (fraction_digits) {
+    case 0: value = scaled; break;
+    case 1: value = divide(10); break;
+    case 2: value = divide(100); break;
+    case 3: value = divide(1000); break;
+    default: value = divide(kPowersOfTen[fraction_digits]); break;
+  }
   return negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
 }
 
