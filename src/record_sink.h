@@ -17,7 +17,7 @@ struct RecordNeeds {
   bool attrs = true;  // Span::attrs, LogRecord::fields
   bool times = true;  // Span::start_ns, LogRecord::time_ns
   bool ids = true;    // trace, span and parent ids
-  bool logs = true;   // log records at all (on_log is called all the same, for counting)
+  bool logs = true;   // log records at all (without, a sink may not be given them; they are still counted)
 
   RecordNeeds operator|(const RecordNeeds& other) const {
     return {attrs || other.attrs, times || other.times, ids || other.ids, logs || other.logs};
