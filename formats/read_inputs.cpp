@@ -60,6 +60,10 @@ constexpr uint64_t kInputEnd = kNoChunk - 1;
 // A byte order mark is no JSON, but editors on Windows write one: it is dropped.
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
+std::string_view without_byte_order_mark(std::string_view text) {
+  return text.starts_with(kByteOrderMark) ? text.substr(kByteOrderMark.size()) : text;
+}
+
 // No JSON text holds a NUL byte, not even inside a string: where one is found, the input
 // is binary data (or a log file padded with zeros after a crash).
 constexpr std::string_view kNulMessage = "found a NUL byte: binary data, not JSON text";
@@ -462,7 +466,7 @@ class FileReader {
     size_t got = input.read_full(buffer_.data(), kHeadBytes);
     buffer_.resize(got);
     bool whole = got < kHeadBytes;
-    if (buffer_.view().starts_with(kByteOrderMark)) buffer_.assign(buffer_.view().substr(kByteOrderMark.size()));
+    if (buffer_.view().starts_with(kByteOrderMark)) buffer_.assign(without_byte_order_mark(buffer_.view()));
     head_bytes_.assign(buffer_.view());
     if (is_blank(head_bytes_) && whole) {
       report.format = "empty";
@@ -580,8 +584,9 @@ class FileReader {
   // `may_map`: nothing but the head has been read (not a replay of a streamed document).
   bool read_whole(InputStream& input, const InputHead& head, const FormatSpec& spec, FileReport& report,
                   bool may_map = false) {
-    if (head.framing == Framing::kLines) return read_lines(input, head, spec, report, may_map && !head.whole);
-    return read_documents(input, head, spec, report, may_map && !head.whole);
+    may_map = may_map && !head.whole;  // a text held whole in the head is not worth a mapping
+    if (head.framing == Framing::kLines) return read_lines(input, head, spec, report, may_map);
+    return read_documents(input, head, spec, report, may_map);
   }
 
   // A document is streamed when its first value is big: longer than the head read for
@@ -729,8 +734,7 @@ class FileReader {
     const void* nul = nullptr;
     if (mapped) {
       buffer_ = PaddedBuffer();
-      text = mapped->view();
-      if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());  // as run() drops it
+      text = without_byte_order_mark(mapped->view());  // as run() drops it
       nul = find_nul(text);
       if (nul != nullptr) text = text.substr(0, static_cast<const char*>(nul) - text.data());
     } else {
@@ -931,11 +935,7 @@ class FileReader {
     ChunkQueue queue(source, buffer_.view(), options_.chunk_bytes, options_.lenient, workers.size() == 1, first_line,
                      first_offset);
     std::optional<MappedText> mapped = may_map ? source_->map_whole() : std::nullopt;
-    if (mapped) {
-      std::string_view text = mapped->view();
-      if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());  // as run() drops it
-      queue.use_mapping(*mapped, text);
-    }
+    if (mapped) queue.use_mapping(*mapped, without_byte_order_mark(mapped->view()));  // as run() drops it
     buffer_ = PaddedBuffer();  // the queue took a copy; chunks have buffers of their own
 
     run_workers(workers.size(), [&](size_t w) {
