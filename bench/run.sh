@@ -91,8 +91,15 @@ if [[ $OTLP == 1 ]]; then
   fi
 fi
 
-# Every run reads from the page cache: warm it once, untimed. RAM must hold the files.
-cat "$FILE" "$PREFIX" ${OTLP_FILE:+"$OTLP_FILE" "$OTLP_DOC" "$CHROME_DOC"} > /dev/null
+# Every run reads from the page cache, the pages as a read from disk leaves them: each file
+# is dropped from the cache (dd's nocache) and read once, untimed. How pages came into the
+# cache changes what mapping them costs: a file just written by small writes (trace_gen's,
+# a logger's) is cached in 4 KiB folios, one page-table entry each to map, which on this
+# kernel made `trace stats -j1` 0.1 s a GB slower than after a read from disk, whose
+# readahead brings large folios in (RESULTS.md, 11-27). RAM must hold the files.
+DATA_FILES=("$FILE" "$PREFIX" ${OTLP_FILE:+"$OTLP_FILE" "$OTLP_DOC" "$CHROME_DOC"})
+for f in "${DATA_FILES[@]}"; do dd if="$f" iflag=nocache count=0 status=none; done
+cat "${DATA_FILES[@]}" > /dev/null
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 if ((${WAIT_IDLE:-0} > 0)); then
@@ -154,7 +161,8 @@ run_case() {
 
 F='FILE'
 P="PREFIX"
-run_case "cat (floor)" "cat $F > /dev/null" "$FILE" "$REPEAT" cat "$FILE"
+# To /dev/null itself: run_case keeps stdout in a file, and writing 1 GB there is no floor.
+run_case "cat (floor)" "cat $F > /dev/null" "$FILE" "$REPEAT" sh -c 'exec cat "$1" > /dev/null' sh "$FILE"
 run_case "ripgrep" "rg -c '\"level\":\"ERROR\"' $F" "$FILE" "$REPEAT" rg -c '"level":"ERROR"' "$FILE"
 RG_ERRORS=$(cat "$OUT/$case_no.out" 2> /dev/null || echo '?')
 run_case "ripgrep" "rg --no-mmap -c '\"level\":\"ERROR\"' $F" "$FILE" "$REPEAT" \
