@@ -219,7 +219,7 @@ ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo unknown)
 dirty=""
 [[ -n $(git -C "$ROOT" status --porcelain 2> /dev/null) ]] && dirty=", uncommitted changes"
-versions="$(rg --version | head -1), $(jq --version), $(mlr --version), $("$TRACE" --version)"
+versions="$(rg --version | sed -n 1p), $(jq --version), $(mlr --version), $("$TRACE" --version)"
 
 report() {
   echo "## $(date -u '+%Y-%m-%d %H:%M UTC'): $SIZE JSON-lines input"
