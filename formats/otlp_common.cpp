@@ -333,10 +333,10 @@ void OtlpReader::append_kvlist_json(od::value value, std::string& out) const {
     for_each_element(v, "kvlistValue.values", [&](od::value element) {
       if (!first) out += ',';
       first = false;
-      // The key may follow the value in the input: render the value, then put the key
-      // in front of it.
-      size_t start = out.size();
+      // The key may follow the value in the input: the value is rendered aside, then
+      // written after the key.
       std::string_view key_token = "\"\"";
+      std::string value_json;
       bool has_key = false;
       bool has_value = false;
       for_each_field(element, "KeyValue", [&](std::string_view k, od::value kv) {
@@ -345,13 +345,13 @@ void OtlpReader::append_kvlist_json(od::value value, std::string& out) const {
           key_token = trim_json_space(kv.raw_json_token());
           has_key = true;
         } else if (k == "value" && !has_value) {
-          append_any_value_json(kv, out);
+          append_any_value_json(kv, value_json);
           has_value = true;
         }
       });
-      if (!has_value) out += "null";
-      out.insert(start, ":");
-      out.insert(start, key_token);
+      out += key_token;
+      out += ':';
+      out += has_value ? std::string_view(value_json) : std::string_view("null");
     });
   });
   out += '}';
