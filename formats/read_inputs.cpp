@@ -68,6 +68,9 @@ std::string_view without_byte_order_mark(std::string_view text) {
 // is binary data (or a log file padded with zeros after a crash).
 constexpr std::string_view kNulMessage = "found a NUL byte: binary data, not JSON text";
 
+// For a NUL byte the reading stops at: nothing after it is looked at.
+std::string nul_cut_message() { return std::string(kNulMessage) + " (the rest of the input was not read)"; }
+
 // A malformed record, located; ordered by where it is in the input.
 struct Problem {
   uint64_t seq = kNoChunk;  // chunk (or document) number: input order
@@ -198,9 +201,7 @@ class ChunkQueue {
         // A line longer than the buffer. Binary data has no line end to wait for
         // (/dev/zero): a NUL byte stops the reading instead of growing without bound.
         if (const void* nul = std::memchr(buffer.data(), '\0', size)) {
-          LineCol at = line_col_at(buffer.data(), size, static_cast<const char*>(nul) - buffer.data());
-          end_input(Problem{next_seq_, line_ + at.line - 1, at.column,
-                            std::string(kNulMessage) + " (the rest of the input was not read)"});
+          end_input_at_nul(buffer.data(), size, static_cast<const char*>(nul));
           return false;
         }
         buffer.resize(size);
@@ -291,9 +292,7 @@ class ChunkQueue {
       } else {
         for (size_t from = begin;; from = end, end = std::min(size, end + chunk_bytes_)) {
           if (const void* nul = std::memchr(data + from, '\0', end - from)) {
-            LineCol at = line_col_at(data + begin, size - begin, static_cast<const char*>(nul) - (data + begin));
-            end_input(Problem{next_seq_, line_ + at.line - 1, at.column,
-                              std::string(kNulMessage) + " (the rest of the input was not read)"});
+            end_input_at_nul(data + begin, size - begin, static_cast<const char*>(nul));
             mapped_pos_ = size;
             return false;
           }
@@ -313,6 +312,13 @@ class ChunkQueue {
     mapped_pos_ = end;
     if (!one_worker_) line_ += count_newlines(data + begin, end - begin);
     return true;
+  }
+
+  // Stops reading the input at a NUL byte in a line longer than a chunk (binary data),
+  // `text` being the input from the next chunk's start. With the lock held.
+  void end_input_at_nul(const char* text, size_t size, const char* nul) {
+    LineCol at = line_col_at(text, size, nul - text);
+    end_input(Problem{next_seq_, line_ + at.line - 1, at.column, nul_cut_message()});
   }
 
   // Stops reading the input at a problem in it: an error, or under --lenient a skip of
@@ -466,7 +472,8 @@ class FileReader {
     size_t got = input.read_full(buffer_.data(), kHeadBytes);
     buffer_.resize(got);
     bool whole = got < kHeadBytes;
-    if (buffer_.view().starts_with(kByteOrderMark)) buffer_.assign(without_byte_order_mark(buffer_.view()));
+    if (std::string_view text = without_byte_order_mark(buffer_.view()); text.size() != buffer_.size())
+      buffer_.assign(text);
     head_bytes_.assign(buffer_.view());
     if (is_blank(head_bytes_) && whole) {
       report.format = "empty";
@@ -746,7 +753,7 @@ class FileReader {
     if (nul != nullptr || input.failure()) {
       LineCol at = line_col_at(text.data(), text.size(), text.size());
       cut = Problem{kInputEnd, at.line, at.column,
-                    nul != nullptr ? std::string(kNulMessage) + " (the rest of the input was not read)"
+                    nul != nullptr ? nul_cut_message()
                                    : *input.failure() + " (the rest of the input is lost)"};
     }
     std::unique_ptr<Loader> loader = make_loader(spec, head);
